@@ -1,0 +1,390 @@
+package dev.sluice.storage.internal;
+
+import dev.sluice.storage.AppendResult;
+import dev.sluice.storage.Durability;
+import dev.sluice.storage.FlushPolicy;
+import dev.sluice.storage.QueueId;
+import dev.sluice.storage.StorageClosedException;
+import dev.sluice.storage.StorageConfig;
+import dev.sluice.storage.StorageException;
+import dev.sluice.storage.StorageFullException;
+import dev.sluice.storage.record.RecordBatchDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commit log's single writer. Appenders hand it validated batches through a bounded queue
+ * ({@code appendQueueDepth}; {@link #submit} blocks when it is full: back-pressure). It drains
+ * the queue, gives each batch its offsets, copies batch and entry header into one buffer and
+ * writes the buffer with one call, then indexes the entries and hands completion to the
+ * {@link GroupCommitFlusher}. It also runs retention and snapshots checkpoints, so that every
+ * mutation of segments and indexes happens on this one thread.
+ *
+ * <p>A full disk fails only the appends in the write that hit it (their offsets are given back);
+ * any other IO error fails the log (sticky).
+ */
+public final class CommitLogWriter implements Runnable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CommitLogWriter.class);
+    private static final Object STOP = new Object();
+    private static final int DRAIN_MAX = 1024;
+
+    /** A batch copied into the buffer and not yet written. */
+    private record Staged(AppendRequest request, QueueIndex queue, long baseOffset, int recordCount, long position,
+            int entryBytes, long maxTimestamp) {}
+
+    private final StorageConfig config;
+    private final CommitLogFiles files;
+    private final ConcurrentMap<QueueId, QueueIndex> queues;
+    private final Path queuesDirectory;
+    private final LogHealth health;
+    private final GroupCommitFlusher flusher;
+    private final LongSupplier clockMs;
+    private final BlockingQueue<Object> requests;
+    private final ByteBuffer buffer;
+    private final List<Staged> staged = new ArrayList<>();
+    private final List<Object> drained = new ArrayList<>(DRAIN_MAX);
+    private volatile Thread owner;
+    private volatile boolean exited;
+    private Segment segment;
+    private long writePosition;
+    private long checkpointedPosition = -1;
+    private long nextRetentionMs;
+    private long nextCheckpointMs;
+
+    CommitLogWriter(StorageConfig config, CommitLogFiles files, ConcurrentMap<QueueId, QueueIndex> queues,
+            LogHealth health, GroupCommitFlusher flusher, LongSupplier clockMs, long endPosition) {
+        this.config = config;
+        this.files = files;
+        this.queues = queues;
+        this.queuesDirectory = config.directory().resolve(LogRecovery.QUEUES_DIRECTORY);
+        this.health = health;
+        this.flusher = flusher;
+        this.clockMs = clockMs;
+        this.requests = new ArrayBlockingQueue<>(config.appendQueueDepth());
+        this.buffer = ByteBuffer.allocateDirect(config.writeBufferBytes());
+        this.segment = files.segmentFor(endPosition) != null ? files.segmentFor(endPosition) : files.last();
+        this.writePosition = endPosition;
+        this.checkpointedPosition = endPosition;
+        long now = clockMs.getAsLong();
+        this.nextRetentionMs = now;
+        this.nextCheckpointMs = now + config.checkpointIntervalMs();
+    }
+
+    void start(Thread thread) {
+        owner = thread;
+        thread.start();
+    }
+
+    /** Hands a request to the writer, blocking while its queue is full. Any thread. */
+    void submit(AppendRequest request) throws InterruptedException {
+        requests.put(request);
+        if (exited) {
+            failLeftovers();
+        }
+    }
+
+    /** Runs {@code task} on the writer thread, after the appends queued before it are written. */
+    <T> CompletableFuture<T> call(WriterTask<T> task) throws InterruptedException {
+        Call<T> call = new Call<>(task, new CompletableFuture<>());
+        requests.put(call);
+        if (exited) {
+            failLeftovers();
+        }
+        return call.future();
+    }
+
+    /** Work for the writer thread. */
+    @FunctionalInterface
+    interface WriterTask<T> {
+        T run() throws IOException;
+    }
+
+    private record Call<T>(WriterTask<T> task, CompletableFuture<T> future) {
+        void run() {
+            try {
+                future.complete(task.run());
+            } catch (IOException | RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Asks the writer to write what is queued, snapshot a clean checkpoint and end. */
+    void stop() throws InterruptedException {
+        requests.put(STOP);
+    }
+
+    @Override
+    public void run() {
+        boolean stopping = false;
+        try {
+            while (!stopping) {
+                Object first = requests.poll(maintenanceWaitMs(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    drained.add(first);
+                    requests.drainTo(drained, DRAIN_MAX - 1);
+                }
+                for (Object item : drained) {
+                    if (item instanceof AppendRequest request) {
+                        stage(request);
+                    } else if (item == STOP) {
+                        stopping = true;
+                    } else {
+                        writeStaged();
+                        ((Call<?>) item).run();
+                    }
+                }
+                drained.clear();
+                writeStaged();
+                maybeMaintain();
+            }
+            flusher.requestCheckpoint(snapshotCheckpoint(true));
+            flusher.stop();
+        } catch (Throwable t) {
+            health.fail("writer stopped", t);
+            for (Staged entry : staged) {
+                entry.request().future().completeExceptionally(health.failedException());
+            }
+            staged.clear();
+        } finally {
+            exited = true;
+            failLeftovers();
+            flusher.stop();
+        }
+    }
+
+    private void failLeftovers() {
+        Object item;
+        while ((item = requests.poll()) != null) {
+            if (item instanceof AppendRequest request) {
+                request.future().completeExceptionally(new StorageClosedException("store closed before the append was written"));
+            } else if (item instanceof Call<?> call) {
+                call.future().completeExceptionally(new StorageClosedException("store closed before the task ran"));
+            }
+        }
+    }
+
+    private long maintenanceWaitMs() {
+        long now = clockMs.getAsLong();
+        return Math.max(1, Math.min(Math.min(nextRetentionMs, nextCheckpointMs) - now, 1_000));
+    }
+
+    private void stage(AppendRequest request) throws IOException {
+        if (health.failed()) {
+            request.future().completeExceptionally(health.failedException());
+            return;
+        }
+        QueueIndex queue = queues.get(request.queue());
+        if (queue == null) {
+            queue = createQueue(request);
+            if (queue == null) {
+                return;
+            }
+        }
+        ByteBuffer batch = request.batch();
+        int headerBytes = queue.entryHeaderBytes();
+        int entryBytes = headerBytes + batch.remaining();
+        if (writePosition + buffer.position() + entryBytes > segment.endPosition()) {
+            writeStaged();
+            if (!roll(request)) {
+                return;
+            }
+        }
+        if (entryBytes > buffer.remaining()) {
+            writeStaged();
+        }
+        int start = buffer.position();
+        int batchStart = start + headerBytes;
+        int recordCount = RecordBatchDescriptor.recordCount(batch, batch.position());
+        long maxTimestamp = RecordBatchDescriptor.maxTimestamp(batch, batch.position());
+        buffer.position(batchStart);
+        buffer.put(batch.duplicate());
+        long baseOffset = queue.reserve(recordCount);
+        RecordBatchDescriptor.baseOffset(buffer, batchStart, baseOffset);
+        LogEntryDescriptor.writeHeader(buffer, start, entryBytes, queue.topicBytes(), request.queue().queue());
+        staged.add(new Staged(request, queue, baseOffset, recordCount, writePosition + start, entryBytes, maxTimestamp));
+    }
+
+    private QueueIndex createQueue(AppendRequest request) throws IOException {
+        if (queues.size() >= config.queueCountMax()) {
+            request.future().completeExceptionally(new StorageException(String.format(
+                    "queue %s would be queue %,d; queueCountMax is %,d", request.queue(), queues.size() + 1,
+                    config.queueCountMax())));
+            return null;
+        }
+        try {
+            QueueIndex queue = QueueIndex.create(queuesDirectory, request.queue(), 0, config.indexSegmentEntries());
+            queues.put(request.queue(), queue);
+            return queue;
+        } catch (IOException e) {
+            if (isDiskFull(e)) {
+                request.future().completeExceptionally(new StorageFullException(
+                        "disk full creating the index of queue " + request.queue() + " in " + queuesDirectory, e));
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Starts the next segment; false (and the request failed) when the disk is too full. */
+    private boolean roll(AppendRequest request) throws IOException {
+        long usable = Files.getFileStore(files.last().path()).getUsableSpace();
+        if (usable < config.diskFreeBytesMin()) {
+            request.future().completeExceptionally(new StorageFullException(String.format(
+                    "disk has %,d bytes usable, less than diskFreeBytesMin %,d; not starting a new segment in %s",
+                    usable, config.diskFreeBytesMin(), files.last().path().getParent())));
+            return false;
+        }
+        try {
+            segment = files.roll((int) config.segmentBytes());
+        } catch (IOException e) {
+            if (isDiskFull(e)) {
+                request.future().completeExceptionally(new StorageFullException(
+                        "disk full creating a segment in " + files.last().path().getParent(), e));
+                return false;
+            }
+            throw e;
+        }
+        writePosition = segment.basePosition();
+        LOGGER.info("segment roll segment={} basePosition={}", segment.path().getFileName(), segment.basePosition());
+        return true;
+    }
+
+    /** Writes the buffer, indexes its entries and hands their completion to the flusher. */
+    private void writeStaged() throws IOException {
+        if (staged.isEmpty()) {
+            return;
+        }
+        buffer.flip();
+        try {
+            segment.write(buffer, writePosition);
+        } catch (IOException e) {
+            for (int i = staged.size() - 1; i >= 0; i--) {
+                staged.get(i).queue().unreserve(staged.get(i).baseOffset());
+            }
+            StorageException error;
+            if (isDiskFull(e)) {
+                error = new StorageFullException(String.format("disk full writing %,d bytes at position %,d of %s",
+                        buffer.limit(), writePosition, segment.path()), e);
+            } else {
+                health.fail("write of " + buffer.limit() + " bytes at position " + writePosition + " of " + segment.path(), e);
+                error = health.failedException();
+            }
+            for (Staged entry : staged) {
+                entry.request().future().completeExceptionally(error);
+            }
+            staged.clear();
+            buffer.clear();
+            return;
+        }
+        long now = clockMs.getAsLong();
+        boolean sync = config.flushPolicy() == FlushPolicy.SYNC;
+        boolean wake = sync;
+        for (Staged entry : staged) {
+            QueueIndex queue = entry.queue();
+            queue.append(entry.baseOffset(), entry.position(), entry.maxTimestamp(), entry.entryBytes(), entry.recordCount());
+            long endOffset = entry.baseOffset() + entry.recordCount();
+            AppendResult result = new AppendResult(queue.id(), entry.baseOffset(), endOffset - 1, entry.position(), now);
+            CompletableFuture<AppendResult> future = entry.request().future();
+            long endPosition = entry.position() + entry.entryBytes();
+            if (sync) {
+                flusher.enqueue(new FlushWaiter(endPosition, queue, endOffset, future, result, true));
+            } else {
+                queue.publish(endOffset);
+                if (entry.request().durability() == Durability.FLUSHED) {
+                    flusher.enqueue(new FlushWaiter(endPosition, queue, endOffset, future, result, false));
+                    wake = true;
+                } else {
+                    future.complete(result);
+                }
+            }
+        }
+        writePosition += buffer.limit();
+        flusher.onWritten(writePosition, wake);
+        staged.clear();
+        buffer.clear();
+    }
+
+    private void maybeMaintain() throws IOException {
+        long now = clockMs.getAsLong();
+        if (now >= nextRetentionMs) {
+            nextRetentionMs = now + config.retentionCheckIntervalMs();
+            enforceRetention();
+        }
+        if (now >= nextCheckpointMs) {
+            nextCheckpointMs = now + config.checkpointIntervalMs();
+            if (writePosition != checkpointedPosition) {
+                flusher.requestCheckpoint(snapshotCheckpoint(false));
+            }
+        }
+    }
+
+    /** Deletes the segments retention allows; returns how many. Writer thread only. */
+    int enforceRetention() throws IOException {
+        int deleted = 0;
+        while (Retention.shouldDelete(config, files, flusher.flushedPosition(), clockMs.getAsLong())) {
+            Segment oldest = files.deleteOldest();
+            deleted++;
+            LOGGER.info("retention deleted segment={} logStartPosition={}", oldest.path().getFileName(),
+                    files.startPosition());
+        }
+        if (deleted > 0) {
+            for (QueueIndex queue : queues.values()) {
+                queue.trimBelow(files.startPosition());
+            }
+        }
+        return deleted;
+    }
+
+    /** Snapshots every queue's next offset at the current write position. Writer thread only. */
+    GroupCommitFlusher.CheckpointRequest snapshotCheckpoint(boolean clean) {
+        Map<QueueId, Long> nextOffsets = new HashMap<>(queues.size() * 2);
+        List<QueueIndex> dirty = new ArrayList<>();
+        for (QueueIndex queue : queues.values()) {
+            nextOffsets.put(queue.id(), queue.nextOffset());
+            if (queue.takeDirty()) {
+                dirty.add(queue);
+            }
+        }
+        checkpointedPosition = writePosition;
+        return new GroupCommitFlusher.CheckpointRequest(new Checkpoint(clean, writePosition, nextOffsets), dirty,
+                new CompletableFuture<>());
+    }
+
+    /** Snapshots a checkpoint now and hands it to the flusher; the future completes once it is on disk. */
+    CompletableFuture<Void> checkpoint() throws InterruptedException {
+        return call(() -> {
+            GroupCommitFlusher.CheckpointRequest request = snapshotCheckpoint(false);
+            flusher.requestCheckpoint(request);
+            return request.done();
+        }).thenCompose(done -> done);
+    }
+
+    /** Deletes what retention allows, on the writer thread; completes with the number of segments deleted. */
+    CompletableFuture<Integer> retention() throws InterruptedException {
+        return call(this::enforceRetention);
+    }
+
+    boolean isOwnerThread() {
+        return Thread.currentThread() == owner;
+    }
+
+    static boolean isDiskFull(IOException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("No space left on device");
+    }
+}

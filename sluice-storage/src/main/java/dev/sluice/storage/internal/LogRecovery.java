@@ -1,0 +1,280 @@
+package dev.sluice.storage.internal;
+
+import dev.sluice.storage.CorruptLogException;
+import dev.sluice.storage.QueueId;
+import dev.sluice.storage.RecoveryReport;
+import dev.sluice.storage.StorageConfig;
+import dev.sluice.storage.record.RecordBatchDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a data directory after a clean close or a crash, in one routine: read the checkpoint,
+ * open the queue indexes and cut them back to it, scan the commit log from it verifying every
+ * entry's CRCs and offsets, truncate the log at the first bad entry past the checkpoint, append
+ * index entries for what the scan accepts, and report what was done.
+ *
+ * <p>An index that is missing, damaged or disagrees with the checkpoint is deleted and rebuilt
+ * from the whole log (the log names each entry's queue). Damage found before the checkpoint is
+ * never truncated: that data was acknowledged and verified once, so recovery refuses with a
+ * {@link CorruptLogException} naming the file and position instead of silently dropping it.
+ */
+public final class LogRecovery {
+    private static final Logger LOGGER = LoggerFactory.getLogger(LogRecovery.class);
+    public static final String LOG_DIRECTORY = "log";
+    public static final String QUEUES_DIRECTORY = "queues";
+
+    /** What recovery hands to the store: the files, the indexes and where the log ends. */
+    public record Recovered(
+            CommitLogFiles files, Map<QueueId, QueueIndex> queues, long endPosition, RecoveryReport report) {}
+
+    private final StorageConfig config;
+    private final Path queuesDirectory;
+    private final Map<QueueId, QueueIndex> queues = new HashMap<>();
+    private final Set<QueueId> rebuilt = new TreeSet<>();
+    private CommitLogFiles files;
+    private long checkpointPosition;
+    private long scannedBytes;
+    private long scannedEntryCount;
+    private long truncatedAtPosition = -1;
+    private long truncatedBytes;
+    private String truncationReason;
+
+    private LogRecovery(StorageConfig config) {
+        this.config = config;
+        this.queuesDirectory = config.directory().resolve(QUEUES_DIRECTORY);
+    }
+
+    /** Recovers the store in {@code config.directory()}; the caller holds its lock. */
+    public static Recovered recover(StorageConfig config) throws IOException {
+        return new LogRecovery(config).run();
+    }
+
+    private Recovered run() throws IOException {
+        long startNs = System.nanoTime();
+        files = CommitLogFiles.open(config.directory().resolve(LOG_DIRECTORY), (int) config.segmentBytes());
+        try {
+            Checkpoint checkpoint = readCheckpoint();
+            long logStart = files.startPosition();
+            checkpointPosition = checkpoint == null ? logStart : Math.max(checkpoint.logPosition(), logStart);
+            if (checkpointPosition > files.last().endPosition()) {
+                throw new CorruptLogException("checkpoint says the log reaches position " + checkpointPosition
+                        + " but its last segment, " + files.last().path() + ", ends at " + files.last().endPosition()
+                        + "; segments are missing from " + files.first().path().getParent());
+            }
+            openIndexes(checkpoint);
+            boolean fullScan = checkpoint == null || !rebuilt.isEmpty();
+            long scanFrom = fullScan ? logStart : checkpointPosition;
+            long endPosition = scan(scanFrom);
+            for (QueueIndex queue : queues.values()) {
+                queue.trimBelow(logStart);
+                queue.publish(queue.nextOffset());
+            }
+            makeDurable(scanFrom, endPosition);
+            RecoveryReport report = new RecoveryReport(checkpoint != null && checkpoint.clean()
+                            && checkpoint.logPosition() == endPosition, scanFrom, scannedBytes, scannedEntryCount,
+                    truncatedAtPosition, truncatedBytes, truncationReason, List.copyOf(rebuilt),
+                    (System.nanoTime() - startNs) / 1_000_000);
+            log(report);
+            return new Recovered(files, queues, endPosition, report);
+        } catch (IOException | RuntimeException e) {
+            files.close();
+            throw e;
+        }
+    }
+
+    private Checkpoint readCheckpoint() {
+        try {
+            return Checkpoint.read(config.directory());
+        } catch (IOException e) {
+            LOGGER.warn("checkpoint unreadable, rebuilding every index from the log: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private void openIndexes(Checkpoint checkpoint) throws IOException {
+        Files.createDirectories(queuesDirectory);
+        List<Path> directories = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(queuesDirectory, Files::isDirectory)) {
+            stream.forEach(directories::add);
+        }
+        Set<QueueId> known = new HashSet<>();
+        for (Path directory : directories) {
+            QueueId id;
+            try {
+                id = QueueId.parseDirectoryName(directory.getFileName().toString());
+            } catch (IllegalArgumentException e) {
+                LOGGER.warn("ignoring {}: not a queue index directory", directory);
+                continue;
+            }
+            known.add(id);
+            QueueIndex queue = checkpoint == null ? null : openIndex(directory, id);
+            Long expected = checkpoint == null ? null : checkpoint.nextOffsets().get(id);
+            if (queue != null && expected != null && queue.nextOffset() == expected) {
+                queues.put(id, queue);
+            } else {
+                // Missing from the checkpoint, damaged or short: rebuilt from the log.
+                QueueIndex.deleteDirectory(directory);
+                rebuilt.add(id);
+            }
+        }
+        if (checkpoint != null) {
+            for (QueueId id : checkpoint.nextOffsets().keySet()) {
+                if (!known.contains(id)) {
+                    rebuilt.add(id);
+                }
+            }
+        }
+    }
+
+    private QueueIndex openIndex(Path directory, QueueId id) {
+        try {
+            QueueIndex queue = QueueIndex.open(directory, id, config.indexSegmentEntries());
+            if (queue != null) {
+                queue.truncateFromPosition(checkpointPosition);
+            }
+            return queue;
+        } catch (IOException | RuntimeException e) {
+            LOGGER.warn("index of queue {} unreadable, rebuilding it: {}", id, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Scans from {@code scanFrom}; returns the end of the valid log. */
+    private long scan(long scanFrom) throws IOException {
+        Segment[] segments = files.segments();
+        Segment first = files.segmentFor(scanFrom);
+        if (first == null) {
+            return scanFrom;
+        }
+        long end = scanFrom;
+        for (int index = indexOf(segments, first); index < segments.length; index++) {
+            Segment segment = segments[index];
+            ByteBuffer view = segment.view();
+            int at = segment == first ? (int) (scanFrom - segment.basePosition()) : 0;
+            while (at + LogEntryDescriptor.HEADER_FIXED_BYTES <= segment.capacity()
+                    && LogEntryDescriptor.entryBytes(view, at) != 0) {
+                long position = segment.basePosition() + at;
+                String problem = accept(view, at, position, segment.capacity());
+                if (problem != null) {
+                    truncate(segment, position, problem);
+                    return position;
+                }
+                at += LogEntryDescriptor.entryBytes(view, at);
+            }
+            // The writer only ever writes in the last segment; earlier ones end in unused zeros.
+            end = segment.basePosition() + at;
+        }
+        return end;
+    }
+
+    /** Verifies the entry at {@code at} and indexes it when its queue needs it; returns a problem or null. */
+    private String accept(ByteBuffer view, int at, long position, int capacity) throws IOException {
+        String problem = LogEntryDescriptor.check(view, at, capacity, config.entryBytesMax());
+        QueueId id = null;
+        if (problem == null) {
+            try {
+                id = new QueueId(LogEntryDescriptor.topic(view, at), LogEntryDescriptor.queue(view, at));
+            } catch (IllegalArgumentException e) {
+                problem = "entry names no valid queue: " + e.getMessage();
+            }
+        }
+        int entryBytes = LogEntryDescriptor.entryBytes(view, at);
+        int batchStart = at + (problem == null ? LogEntryDescriptor.headerBytes(LogEntryDescriptor.topicLength(view, at)) : 0);
+        QueueIndex queue = id == null ? null : queues.get(id);
+        boolean index = problem == null && (position >= checkpointPosition || rebuilt.contains(id));
+        if (index) {
+            long baseOffset = RecordBatchDescriptor.baseOffset(view, batchStart);
+            if (queue != null && baseOffset != queue.nextOffset()) {
+                problem = "batch of queue " + id + " has base offset " + baseOffset + " where the queue expects "
+                        + queue.nextOffset();
+            } else {
+                if (queue == null) {
+                    if (queues.size() >= config.queueCountMax()) {
+                        throw new CorruptLogException("the log holds more than queueCountMax "
+                                + config.queueCountMax() + " queues; raise queueCountMax to open it");
+                    }
+                    queue = QueueIndex.create(queuesDirectory, id, baseOffset, config.indexSegmentEntries());
+                    queues.put(id, queue);
+                }
+                queue.reserve(RecordBatchDescriptor.recordCount(view, batchStart));
+                queue.append(baseOffset, position, RecordBatchDescriptor.maxTimestamp(view, batchStart), entryBytes,
+                        RecordBatchDescriptor.recordCount(view, batchStart));
+            }
+        }
+        if (problem != null) {
+            if (position < checkpointPosition) {
+                throw new CorruptLogException(String.format(
+                        "commit log damaged at position %d (%s, byte %d), before the checkpoint at %d: %s. "
+                                + "Data past this point was acknowledged; recovery will not drop it. Restore the "
+                                + "segment from a replica or backup, or move the data directory aside.",
+                        position, files.segmentFor(position).path(), position - files.segmentFor(position).basePosition(),
+                        checkpointPosition, problem));
+            }
+            return problem;
+        }
+        scannedBytes += entryBytes;
+        scannedEntryCount++;
+        return null;
+    }
+
+    private void truncate(Segment segment, long position, String problem) throws IOException {
+        long removed = 0;
+        for (Segment later : files.segments()) {
+            if (later.basePosition() > segment.basePosition()) {
+                removed += later.capacity();
+            }
+        }
+        removed += segment.endPosition() - position;
+        segment.truncateTo(position);
+        files.removeAfter(segment);
+        truncatedAtPosition = position;
+        truncatedBytes = removed;
+        truncationReason = problem;
+    }
+
+    private void makeDurable(long fromPosition, long endPosition) throws IOException {
+        files.forceRange(fromPosition, endPosition + 1);
+        Map<QueueId, Long> nextOffsets = new HashMap<>();
+        for (QueueIndex queue : queues.values()) {
+            queue.force();
+            nextOffsets.put(queue.id(), queue.nextOffset());
+        }
+        new Checkpoint(false, endPosition, nextOffsets).write(config.directory());
+    }
+
+    private static int indexOf(Segment[] segments, Segment segment) {
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i] == segment) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("segment " + segment + " is not in the log");
+    }
+
+    private static void log(RecoveryReport report) {
+        if (report.truncated() || !report.rebuiltQueues().isEmpty()) {
+            LOGGER.warn("recovery: scannedFromPosition={} scannedBytes={} scannedEntryCount={} truncatedAtPosition={} "
+                            + "truncatedBytes={} truncationReason=\"{}\" rebuiltQueues={} durationMs={}",
+                    report.scannedFromPosition(), report.scannedBytes(), report.scannedEntryCount(),
+                    report.truncatedAtPosition(), report.truncatedBytes(), report.truncationReason(),
+                    report.rebuiltQueues(), report.durationMs());
+        } else {
+            LOGGER.info("recovery: cleanShutdown={} scannedFromPosition={} scannedBytes={} scannedEntryCount={} "
+                            + "durationMs={}", report.cleanShutdown(), report.scannedFromPosition(),
+                    report.scannedBytes(), report.scannedEntryCount(), report.durationMs());
+        }
+    }
+}

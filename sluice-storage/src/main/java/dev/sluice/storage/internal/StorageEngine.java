@@ -1,0 +1,157 @@
+package dev.sluice.storage.internal;
+
+import dev.sluice.storage.AppendResult;
+import dev.sluice.storage.Durability;
+import dev.sluice.storage.QueueId;
+import dev.sluice.storage.RecoveryReport;
+import dev.sluice.storage.StorageConfig;
+import dev.sluice.storage.record.RecordBatchDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Wires the engine's parts for {@link dev.sluice.storage.LogStore}: directory lock, recovery, the
+ * writer and flusher threads, and the lock-free read path. The public API, its validation and its
+ * documentation live in {@code LogStore}; this class keeps the internals package-private.
+ */
+public final class StorageEngine {
+    private final StorageConfig config;
+    private final DirectoryLock lock;
+    private final CommitLogFiles files;
+    private final ConcurrentMap<QueueId, QueueIndex> queues;
+    private final LogHealth health = new LogHealth();
+    private final GroupCommitFlusher flusher;
+    private final CommitLogWriter writer;
+    private final Thread writerThread;
+    private final Thread flusherThread;
+    private final LogReader reader;
+    private final RecoveryReport recoveryReport;
+
+    private StorageEngine(StorageConfig config, DirectoryLock lock, LogRecovery.Recovered recovered, LongSupplier clockMs) {
+        this.config = config;
+        this.lock = lock;
+        this.files = recovered.files();
+        this.queues = new ConcurrentHashMap<>(recovered.queues());
+        this.recoveryReport = recovered.report();
+        this.flusher = new GroupCommitFlusher(config, files, health, recovered.endPosition());
+        this.writer = new CommitLogWriter(config, files, queues, health, flusher, clockMs, recovered.endPosition());
+        this.reader = new LogReader(files);
+        this.writerThread = new Thread(writer, "sluice-log-writer");
+        this.flusherThread = new Thread(flusher, "sluice-log-flusher");
+        writerThread.setDaemon(true);
+        flusherThread.setDaemon(true);
+        flusher.start(flusherThread);
+        writer.start(writerThread);
+    }
+
+    /** Locks the directory, recovers it and starts the threads. */
+    public static StorageEngine open(StorageConfig config, LongSupplier clockMs) throws IOException {
+        Files.createDirectories(config.directory());
+        DirectoryLock lock = DirectoryLock.acquire(config.directory());
+        try {
+            return new StorageEngine(config, lock, LogRecovery.recover(config), clockMs);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    public LogHealth health() {
+        return health;
+    }
+
+    /** Hands a validated batch to the writer; blocks while the writer's queue is full. */
+    public void submit(QueueId queue, ByteBuffer batch, Durability durability, CompletableFuture<AppendResult> future)
+            throws InterruptedException {
+        writer.submit(new AppendRequest(queue, batch, durability, future));
+    }
+
+    /** The queue's index, or null when nothing was ever appended to it. */
+    public QueueIndex queue(QueueId queue) {
+        return queues.get(queue);
+    }
+
+    public Set<QueueId> queues() {
+        return new TreeSet<>(queues.keySet());
+    }
+
+    /** See {@link LogReader#read}. */
+    public ReadBatches read(QueueIndex queue, long offset, long endOffset, int maxBytes) {
+        LogReader.Batches batches = reader.read(queue, offset, endOffset, maxBytes);
+        return new ReadBatches(batches.batches(), batches.bytes(), batches.nextOffset());
+    }
+
+    /** Batches read, their total size and the offset after the last one. */
+    public record ReadBatches(java.util.List<ByteBuffer> batches, int bytes, long nextOffset) {}
+
+    /**
+     * The first offset below {@code endOffset} whose record's timestamp is at least
+     * {@code timestampMs} (to the batch for compressed batches), or -1.
+     */
+    public long offsetForTimestamp(QueueIndex queue, long timestampMs, long endOffset) {
+        long[] found = {-1};
+        queue.visitFirstAtOrAfterTimestamp(timestampMs, endOffset, (baseOffset, logPosition, entryBytes, recordCount) -> {
+            ByteBuffer batch = reader.batchAt(queue.id(), baseOffset, logPosition, entryBytes, queue.entryHeaderBytes());
+            found[0] = batch == null ? -1 : firstOffsetAtOrAfter(batch, baseOffset, timestampMs);
+            return false;
+        });
+        return found[0];
+    }
+
+    private static long firstOffsetAtOrAfter(ByteBuffer batch, long baseOffset, long timestampMs) {
+        return RecordBatchDescriptor.baseOffset(batch, 0) == baseOffset ? baseOffset : -1;
+    }
+
+    public long logStartPosition() {
+        return files.startPosition();
+    }
+
+    public long writtenPosition() {
+        return flusher.writtenPosition();
+    }
+
+    public long flushedPosition() {
+        return flusher.flushedPosition();
+    }
+
+    public long fsyncCount() {
+        return flusher.fsyncCount();
+    }
+
+    public CompletableFuture<Integer> enforceRetention() throws InterruptedException {
+        return writer.retention();
+    }
+
+    public CompletableFuture<Void> checkpoint() throws InterruptedException {
+        return writer.checkpoint();
+    }
+
+    /**
+     * Writes what is queued, fsyncs, writes a clean checkpoint, stops both threads, closes the
+     * files and releases the lock.
+     */
+    public void close() throws IOException, InterruptedException {
+        try {
+            writer.stop();
+            writerThread.join();
+            flusherThread.join();
+        } finally {
+            try {
+                files.close();
+            } finally {
+                lock.close();
+            }
+        }
+    }
+}
