@@ -66,6 +66,19 @@ public final class RecordBatchDescriptor {
     public static final int COMPRESSION_NONE = 0;
     public static final int COMPRESSION_ZSTD = 4;
 
+    /**
+     * Default limit on the bytes of a batch's records section before compression (when built)
+     * and after decompression (when read): 64 MiB. Gzip can shrink repetitive data about
+     * 1,000-fold, so a limit in multiples of the compressed size would either reject valid
+     * batches or not bound anything; this absolute limit bounds the memory one corrupt or
+     * hostile batch can make the reader allocate. {@link RecordBatchBuilder} and
+     * {@link RecordBatchReader} take a lower or higher limit where a caller needs one.
+     */
+    public static final int RECORDS_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
+
+    /** Upper bound for any configured records limit: 1 GiB, so a built batch's size fits an int. */
+    public static final int RECORDS_BYTES_MAX_LIMIT = 1024 * 1024 * 1024;
+
     private RecordBatchDescriptor() {}
 
     public static long baseOffset(ByteBuffer buffer, int start) {
@@ -208,7 +221,8 @@ public final class RecordBatchDescriptor {
                 throw badRecords("recordCount is " + recordCount + " but the records end after " + i);
             }
             long encoded = Varint.readUnsignedVarint(buffer, position, end);
-            if (encoded < 0) {
+            // Compare with -1, not < 0: a valid result is negative when the raw value uses bit 31.
+            if (encoded == -1) {
                 throw badRecords("record " + i + " has a malformed length varint");
             }
             int length = Varint.zigZagDecode((int) (encoded >>> 32));

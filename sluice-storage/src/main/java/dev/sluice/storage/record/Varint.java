@@ -10,7 +10,8 @@ public final class Varint {
      * Reads an unsigned 32-bit varint at {@code position}, reading no byte at or past {@code end}.
      *
      * @return the raw (not yet zig-zag decoded) value in the high 32 bits and the number of bytes
-     *     read in the low 32 bits, or -1 if the varint is malformed or runs past {@code end}
+     *     read in the low 32 bits, or -1 if the varint is malformed or runs past {@code end}; a
+     *     valid result is negative when the raw value uses bit 31, so test for {@code == -1}
      */
     public static long readUnsignedVarint(ByteBuffer buffer, int position, int end) {
         int value = 0;
