@@ -8,7 +8,7 @@ import java.util.Random;
 import org.apache.kafka.common.compress.Compression;
 
 /**
- * The child JVM of {@link CrashTest}: appends with SYNC flush from several threads and prints
+ * The child JVM of {@link CrashIT}: appends with SYNC flush from several threads and prints
  * {@code ACK <queueIndex> <baseOffset> <thread> <sequence>} for every batch whose future completed,
  * that is, once an fsync covered it. The parent kills it with SIGKILL at a random moment.
  * Bounded: stops by itself after {@link #SEQUENCE_MAX} batches a thread or 60 seconds.

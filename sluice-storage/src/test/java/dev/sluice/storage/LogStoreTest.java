@@ -202,9 +202,10 @@ class LogStoreTest {
             store.append(ORDERS_0, TestBatches.batch("c", 5, 1_500)).join(); // offsets 10-14, older times
 
             assertThat(store.offsetForTimestamp(ORDERS_0, 0)).isZero();
-            assertThat(store.offsetForTimestamp(ORDERS_0, 1_004)).isEqualTo(0);
+            assertThat(store.offsetForTimestamp(ORDERS_0, 1_003)).isEqualTo(3);
             assertThat(store.offsetForTimestamp(ORDERS_0, 1_005)).isEqualTo(5);
-            assertThat(store.offsetForTimestamp(ORDERS_0, 2_004)).isEqualTo(5);
+            assertThat(store.offsetForTimestamp(ORDERS_0, 1_600)).isEqualTo(5);
+            assertThat(store.offsetForTimestamp(ORDERS_0, 2_004)).isEqualTo(9);
             assertThat(store.offsetForTimestamp(ORDERS_0, 2_005)).isEqualTo(-1);
         }
     }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * ({@code appendQueueDepth}; {@link #submit} blocks when it is full: back-pressure). It drains
  * the queue, gives each batch its offsets, copies batch and entry header into one buffer and
  * writes the buffer with one call, then indexes the entries and hands completion to the
- * {@link GroupCommitFlusher}. It also runs retention and snapshots checkpoints, so that every
+ * {@link GroupCommitFlusher}. It also runs retention and snapshots checkpoints (which the
+ * {@link Checkpointer} writes), so that every
  * mutation of segments and indexes happens on this one thread.
  *
  * <p>A full disk fails only the appends in the write that hit it (their offsets are given back);
@@ -52,6 +53,7 @@ public final class CommitLogWriter implements Runnable {
     private final Path queuesDirectory;
     private final LogHealth health;
     private final GroupCommitFlusher flusher;
+    private final Checkpointer checkpointer;
     private final LongSupplier clockMs;
     private final BlockingQueue<Object> requests;
     private final ByteBuffer buffer;
@@ -66,13 +68,15 @@ public final class CommitLogWriter implements Runnable {
     private long nextCheckpointMs;
 
     CommitLogWriter(StorageConfig config, CommitLogFiles files, ConcurrentMap<QueueId, QueueIndex> queues,
-            LogHealth health, GroupCommitFlusher flusher, LongSupplier clockMs, long endPosition) {
+            LogHealth health, GroupCommitFlusher flusher, Checkpointer checkpointer, LongSupplier clockMs,
+            long endPosition) {
         this.config = config;
         this.files = files;
         this.queues = queues;
         this.queuesDirectory = config.directory().resolve(LogRecovery.QUEUES_DIRECTORY);
         this.health = health;
         this.flusher = flusher;
+        this.checkpointer = checkpointer;
         this.clockMs = clockMs;
         this.requests = new ArrayBlockingQueue<>(config.appendQueueDepth());
         this.buffer = ByteBuffer.allocateDirect(config.writeBufferBytes());
@@ -152,7 +156,7 @@ public final class CommitLogWriter implements Runnable {
                 writeStaged();
                 maybeMaintain();
             }
-            flusher.requestCheckpoint(snapshotCheckpoint(true));
+            checkpointer.request(snapshotCheckpoint(true));
             flusher.stop();
         } catch (Throwable t) {
             health.fail("writer stopped", t);
@@ -164,6 +168,7 @@ public final class CommitLogWriter implements Runnable {
             exited = true;
             failLeftovers();
             flusher.stop();
+            checkpointer.stop();
         }
     }
 
@@ -328,7 +333,7 @@ public final class CommitLogWriter implements Runnable {
         if (now >= nextCheckpointMs) {
             nextCheckpointMs = now + config.checkpointIntervalMs();
             if (writePosition != checkpointedPosition) {
-                flusher.requestCheckpoint(snapshotCheckpoint(false));
+                checkpointer.request(snapshotCheckpoint(false));
             }
         }
     }
@@ -351,7 +356,7 @@ public final class CommitLogWriter implements Runnable {
     }
 
     /** Snapshots every queue's next offset at the current write position. Writer thread only. */
-    GroupCommitFlusher.CheckpointRequest snapshotCheckpoint(boolean clean) {
+    Checkpointer.Request snapshotCheckpoint(boolean clean) {
         Map<QueueId, Long> nextOffsets = new HashMap<>(queues.size() * 2);
         List<QueueIndex> dirty = new ArrayList<>();
         for (QueueIndex queue : queues.values()) {
@@ -361,15 +366,15 @@ public final class CommitLogWriter implements Runnable {
             }
         }
         checkpointedPosition = writePosition;
-        return new GroupCommitFlusher.CheckpointRequest(new Checkpoint(clean, writePosition, nextOffsets), dirty,
+        return new Checkpointer.Request(new Checkpoint(clean, writePosition, nextOffsets), dirty,
                 new CompletableFuture<>());
     }
 
-    /** Snapshots a checkpoint now and hands it to the flusher; the future completes once it is on disk. */
+    /** Snapshots a checkpoint now and hands it to the checkpointer; the future completes once it is on disk. */
     CompletableFuture<Void> checkpoint() throws InterruptedException {
         return call(() -> {
-            GroupCommitFlusher.CheckpointRequest request = snapshotCheckpoint(false);
-            flusher.requestCheckpoint(request);
+            Checkpointer.Request request = snapshotCheckpoint(false);
+            checkpointer.request(request);
             return request.done();
         }).thenCompose(done -> done);
     }

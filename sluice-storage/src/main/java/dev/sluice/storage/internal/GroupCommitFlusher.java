@@ -3,11 +3,8 @@ package dev.sluice.storage.internal;
 import dev.sluice.storage.FlushPolicy;
 import dev.sluice.storage.StorageConfig;
 import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * append asked for {@link dev.sluice.storage.Durability#FLUSHED}. Each fsync covers everything
  * written before it began, so every append waiting shares it (group commit) while the writer keeps
  * writing. After an fsync it publishes the covered records (SYNC) and completes the waiting futures
- * in log order. It also writes checkpoints the writer snapshots.
+ * in log order. Checkpoints are the {@link Checkpointer}'s: they never hold up an fsync.
  *
  * <p>Durability state, in this order: {@code flushedPosition <= writtenPosition}. An fsync error
  * fails the log (sticky); it is never retried.
@@ -26,14 +23,11 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitFlusher implements Runnable {
     private static final Logger LOGGER = LoggerFactory.getLogger(GroupCommitFlusher.class);
 
-    /** A checkpoint to write once the log is flushed to its position, and the indexes to force first. */
-    record CheckpointRequest(Checkpoint checkpoint, List<QueueIndex> dirtyQueues, CompletableFuture<Void> done) {}
-
     private final StorageConfig config;
     private final CommitLogFiles files;
     private final LogHealth health;
     private final ConcurrentLinkedQueue<FlushWaiter> waiters = new ConcurrentLinkedQueue<>();
-    private final AtomicReference<CheckpointRequest> checkpoint = new AtomicReference<>();
+    private volatile boolean flushRequested;
     private volatile long writtenPosition;
     private volatile long flushedPosition;
     private volatile boolean stopping;
@@ -78,17 +72,13 @@ public final class GroupCommitFlusher implements Runnable {
         }
     }
 
-    void requestCheckpoint(CheckpointRequest request) {
-        CheckpointRequest replaced = checkpoint.getAndSet(request);
-        if (replaced != null) {
-            // The newer snapshot covers more; the older one's dirty indexes still need forcing.
-            request.dirtyQueues().addAll(replaced.dirtyQueues());
-            replaced.done().complete(null);
-        }
+    /** Asks for an fsync of everything written now, whatever the policy. Any thread. */
+    void requestFlush() {
+        flushRequested = true;
         wake();
     }
 
-    /** Flushes everything written, writes the pending checkpoint, and ends the thread. */
+    /** Flushes everything written and ends the thread. */
     void stop() {
         stopping = true;
         wake();
@@ -110,8 +100,13 @@ public final class GroupCommitFlusher implements Runnable {
                 boolean stop = stopping;
                 long written = writtenPosition;
                 long nowNs = System.nanoTime();
-                boolean due = written > flushedPosition && (stop || config.flushPolicy() == FlushPolicy.SYNC
-                        || !waiters.isEmpty() || nowNs - nextIntervalFlushNs >= 0);
+                boolean requested = flushRequested;
+                boolean due = written > flushedPosition && (stop || requested
+                        || config.flushPolicy() == FlushPolicy.SYNC || !waiters.isEmpty()
+                        || nowNs - nextIntervalFlushNs >= 0);
+                if (requested) {
+                    flushRequested = false;
+                }
                 if (due) {
                     flush(written);
                     nextIntervalFlushNs = nowNs + intervalNs;
@@ -119,15 +114,11 @@ public final class GroupCommitFlusher implements Runnable {
                     nextIntervalFlushNs = nowNs + intervalNs;
                 }
                 completeWaiters();
-                CheckpointRequest request = checkpoint.getAndSet(null);
-                if (request != null) {
-                    writeCheckpoint(request);
-                }
-                if (stop && writtenPosition == flushedPosition && checkpoint.get() == null) {
+                if (stop && writtenPosition == flushedPosition) {
                     completeWaiters();
                     return;
                 }
-                if (!due && request == null) {
+                if (!due) {
                     LockSupport.parkNanos(this, Math.max(1, nextIntervalFlushNs - System.nanoTime()));
                 }
             }
@@ -176,30 +167,6 @@ public final class GroupCommitFlusher implements Runnable {
             if (waiter.future() != null) {
                 waiter.future().completeExceptionally(health.failedException());
             }
-        }
-    }
-
-    private void writeCheckpoint(CheckpointRequest request) {
-        long position = request.checkpoint().logPosition();
-        if (!health.failed() && flushedPosition < position) {
-            flush(writtenPosition);
-            completeWaiters();
-        }
-        if (health.failed()) {
-            request.done().completeExceptionally(health.failedException());
-            return;
-        }
-        try {
-            for (QueueIndex queue : request.dirtyQueues()) {
-                queue.force();
-            }
-            request.checkpoint().write(config.directory());
-            LOGGER.debug("checkpoint logPosition={} queueCount={}", position, request.checkpoint().nextOffsets().size());
-            request.done().complete(null);
-        } catch (IOException | RuntimeException e) {
-            // The log itself is fine; recovery will scan from the previous checkpoint.
-            LOGGER.warn("checkpoint at logPosition={} not written: {}", position, e.toString());
-            request.done().completeExceptionally(e);
         }
     }
 }

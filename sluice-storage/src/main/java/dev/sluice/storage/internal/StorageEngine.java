@@ -5,7 +5,9 @@ import dev.sluice.storage.Durability;
 import dev.sluice.storage.QueueId;
 import dev.sluice.storage.RecoveryReport;
 import dev.sluice.storage.StorageConfig;
+import dev.sluice.storage.record.Compression;
 import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.storage.record.RecordBatchReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -31,6 +33,8 @@ public final class StorageEngine {
     private final CommitLogWriter writer;
     private final Thread writerThread;
     private final Thread flusherThread;
+    private final Checkpointer checkpointer;
+    private final Thread checkpointerThread;
     private final LogReader reader;
     private final RecoveryReport recoveryReport;
 
@@ -41,13 +45,18 @@ public final class StorageEngine {
         this.queues = new ConcurrentHashMap<>(recovered.queues());
         this.recoveryReport = recovered.report();
         this.flusher = new GroupCommitFlusher(config, files, health, recovered.endPosition());
-        this.writer = new CommitLogWriter(config, files, queues, health, flusher, clockMs, recovered.endPosition());
+        this.checkpointer = new Checkpointer(config, flusher, health);
+        this.writer = new CommitLogWriter(config, files, queues, health, flusher, checkpointer, clockMs,
+                recovered.endPosition());
         this.reader = new LogReader(files);
         this.writerThread = new Thread(writer, "sluice-log-writer");
         this.flusherThread = new Thread(flusher, "sluice-log-flusher");
+        this.checkpointerThread = new Thread(checkpointer, "sluice-log-checkpointer");
         writerThread.setDaemon(true);
         flusherThread.setDaemon(true);
+        checkpointerThread.setDaemon(true);
         flusher.start(flusherThread);
+        checkpointer.start(checkpointerThread);
         writer.start(writerThread);
     }
 
@@ -110,7 +119,13 @@ public final class StorageEngine {
     }
 
     private static long firstOffsetAtOrAfter(ByteBuffer batch, long baseOffset, long timestampMs) {
-        return RecordBatchDescriptor.baseOffset(batch, 0) == baseOffset ? baseOffset : -1;
+        if (!Compression.forId(RecordBatchDescriptor.compression(batch, 0)).isSupported()) {
+            return baseOffset;
+        }
+        long found = RecordBatchReader.firstOffsetAtOrAfter(batch, 0, timestampMs);
+        // The batch's max timestamp is at or after timestampMs, so one of its records is too; a
+        // batch whose header and records disagree answers with its first offset.
+        return found < 0 ? baseOffset : found;
     }
 
     public long logStartPosition() {
@@ -138,7 +153,7 @@ public final class StorageEngine {
     }
 
     /**
-     * Writes what is queued, fsyncs, writes a clean checkpoint, stops both threads, closes the
+     * Writes what is queued, fsyncs, writes a clean checkpoint, stops the threads, closes the
      * files and releases the lock.
      */
     public void close() throws IOException, InterruptedException {
@@ -146,6 +161,7 @@ public final class StorageEngine {
             writer.stop();
             writerThread.join();
             flusherThread.join();
+            checkpointerThread.join();
         } finally {
             try {
                 files.close();

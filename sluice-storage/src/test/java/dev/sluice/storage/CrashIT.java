@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * queue's index walks its offsets densely. Rounds accumulate in one directory, so later rounds
  * recover a log earlier rounds crashed. Rounds: {@code sluice.crash.rounds} (20; 200 under -Psoak).
  */
-class CrashTest {
-    private static final Logger LOGGER = LoggerFactory.getLogger(CrashTest.class);
+class CrashIT {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CrashIT.class);
 
     @TempDir
     Path directory;

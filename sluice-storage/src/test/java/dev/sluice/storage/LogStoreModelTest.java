@@ -26,7 +26,7 @@ import net.jqwik.api.lifecycle.BeforeTry;
  * sequence and shrinks it; rerun with {@code -Djqwik.seeds.whenfixed=...} or the printed seed.
  * Tries: {@code jqwik.tries.default} (60 in the default build, 1,000 under {@code -Psoak}).
  */
-class LogStoreModelProperties {
+class LogStoreModelTest {
     private static final int QUEUE_COUNT = 6;
 
     sealed interface Action permits Append, Read, Reopen, CrashReopen, Checkpoint {}
