@@ -184,6 +184,9 @@ final class StorageWorkloads {
             for (Thread appender : appenders) {
                 appender.join();
             }
+            // End on an fsync of everything appended, as the raw run does (a no-op wait under SYNC).
+            store.append(new QueueId("closed", 0), batch.duplicate(), Durability.FLUSHED).join();
+            batches.incrementAndGet();
             long nanos = System.nanoTime() - start;
             long count = batches.get();
             return new Result(count * batch.remaining(), count, count * RECORDS_PER_BATCH, nanos,

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.storage.record.InvalidBatchException;
 import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.testsupport.ChildJvm;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -182,6 +184,24 @@ class LogStoreTest {
             assertThatThrownBy(() -> LogStore.open(config().build()))
                     .isInstanceOf(StorageLockedException.class)
                     .hasMessageContaining(directory.toString());
+            assertThat(store.failed()).isFalse();
+        }
+    }
+
+    @Test
+    void refusesADirectoryAnotherProcessHasOpenNamingItsPidAndTakesItOnceThatProcessIsKilled() throws Exception {
+        try (ChildJvm child = ChildJvm.builder(CrashTestAppender.class)
+                .args(directory.toString(), "1").heap("128m").start()) {
+            child.awaitLine(line -> line.startsWith("OPEN"), Duration.ofSeconds(60));
+
+            assertThatThrownBy(() -> LogStore.open(CrashTestAppender.config(directory)))
+                    .isInstanceOf(StorageLockedException.class)
+                    .hasMessageContaining("in use by another process")
+                    .hasMessageContaining("pid " + child.pid());
+            child.killHard();
+        }
+        try (LogStore store = LogStore.open(CrashTestAppender.config(directory))) {
+            assertThat(store.recoveryReport().cleanShutdown()).isFalse();
         }
     }
 

@@ -68,6 +68,24 @@ class RecoveryTest {
     }
 
     @Test
+    void recoversAQueueCreatedAfterTheCheckpointWithoutRescanningTheWholeLog() throws IOException {
+        QueueId fresh = new QueueId("fresh", 0);
+        long checkpointPosition;
+        try (LogStore store = LogStore.open(config(directory))) {
+            appendBatches(store, "old", 10);
+            store.checkpoint();
+            checkpointPosition = store.writtenPosition();
+            store.append(fresh, TestBatches.batch("new", 3, 5_000)).join();
+            crashCopy(directory, crashed);
+        }
+        try (LogStore store = LogStore.open(config(crashed))) {
+            assertThat(store.recoveryReport().rebuiltQueues()).isEmpty();
+            assertThat(store.recoveryReport().scannedFromPosition()).isEqualTo(checkpointPosition);
+            assertThat(allValues(store, fresh)).containsExactly("new-0", "new-1", "new-2");
+        }
+    }
+
+    @Test
     void truncatesATornTailAtTheFirstBadEntryAndReportsIt() throws IOException {
         List<AppendResult> results;
         try (LogStore store = LogStore.open(config(directory))) {

@@ -212,6 +212,9 @@ public final class CommitLogWriter implements Runnable {
         if (entryBytes > buffer.remaining()) {
             writeStaged();
         }
+        if (!prepareIndex(queue, request)) {
+            return;
+        }
         int start = buffer.position();
         int batchStart = start + headerBytes;
         int recordCount = RecordBatchDescriptor.recordCount(batch, batch.position());
@@ -222,6 +225,38 @@ public final class CommitLogWriter implements Runnable {
         RecordBatchDescriptor.baseOffset(buffer, batchStart, baseOffset);
         LogEntryDescriptor.writeHeader(buffer, start, entryBytes, queue.topicBytes(), request.queue().queue());
         staged.add(new Staged(request, queue, baseOffset, recordCount, writePosition + start, entryBytes, maxTimestamp));
+        queue.staged(1);
+    }
+
+    /**
+     * Makes room in the queue's index for one more staged entry, before the batch is staged: rolls
+     * the index file when full and claims its disk blocks. False (and the request failed) when the
+     * disk is full; nothing was staged then, so nothing is written.
+     */
+    private boolean prepareIndex(QueueIndex queue, AppendRequest request) throws IOException {
+        try {
+            if (queue.needsRoll(queue.stagedEntries())) {
+                writeStaged();
+                queue.roll();
+            }
+            queue.reserveEntries(queue.stagedEntries() + 1);
+            return true;
+        } catch (IOException e) {
+            if (isDiskFull(e)) {
+                request.future().completeExceptionally(new StorageFullException(
+                        "disk full growing the index of queue " + request.queue() + " in " + queuesDirectory, e));
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void clearStaged() {
+        for (Staged entry : staged) {
+            entry.queue().staged(-1);
+        }
+        staged.clear();
+        buffer.clear();
     }
 
     private QueueIndex createQueue(AppendRequest request) throws IOException {
@@ -282,7 +317,7 @@ public final class CommitLogWriter implements Runnable {
                 staged.get(i).queue().unreserve(staged.get(i).baseOffset());
             }
             StorageException error;
-            if (isDiskFull(e)) {
+            if (isDiskFull(e) && discardPartialWrite()) {
                 error = new StorageFullException(String.format("disk full writing %,d bytes at position %,d of %s",
                         buffer.limit(), writePosition, segment.path()), e);
             } else {
@@ -292,8 +327,7 @@ public final class CommitLogWriter implements Runnable {
             for (Staged entry : staged) {
                 entry.request().future().completeExceptionally(error);
             }
-            staged.clear();
-            buffer.clear();
+            clearStaged();
             return;
         }
         long now = clockMs.getAsLong();
@@ -320,8 +354,22 @@ public final class CommitLogWriter implements Runnable {
         }
         writePosition += buffer.limit();
         flusher.onWritten(writePosition, wake);
-        staged.clear();
-        buffer.clear();
+        clearStaged();
+    }
+
+    /**
+     * Removes what a failed write left past the write position: part of the buffer may have reached
+     * the file, and entries whose appends were failed must not come back at recovery. Cutting the
+     * file frees those blocks, so growing it back fits even on the full disk.
+     */
+    private boolean discardPartialWrite() {
+        try {
+            segment.truncateTo(writePosition);
+            return true;
+        } catch (IOException e) {
+            health.fail("discarding a partial write at position " + writePosition + " of " + segment.path(), e);
+            return false;
+        }
     }
 
     private void maybeMaintain() throws IOException {

@@ -1,6 +1,7 @@
 package dev.sluice.storage.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -30,6 +31,10 @@ import java.nio.file.StandardOpenOption;
  * decreases and "first offset at or after T" is a binary search on this same file: the queue's
  * time index is a column of its offset index.
  *
+ * <p>Disk blocks are claimed through the file channel ({@link #allocate}) before the mapping writes
+ * to them: a write through a mapping into a hole of a sparse file on a full disk is a SIGBUS that
+ * kills the JVM; a channel write returns an error instead.
+ *
  * <p>After a crash: entries are trusted up to the last checkpoint (forced before it was written);
  * past it they are cut and rebuilt from the log. Thread-safety: one writer (the log writer);
  * readers see entries below {@link #count()}, which is published after the entry is written.
@@ -46,8 +51,12 @@ public final class IndexSegment {
     private final Path path;
     private final long baseOffset;
     private final int capacity;
+    /** Bytes of the mapping with disk blocks behind them: zeros for a claimed chunk. */
+    static final int ALLOCATION_CHUNK_BYTES = 64 * 1024;
+
     private final MappedByteBuffer map;
     private volatile int count;
+    private long allocatedBytes;
 
     private IndexSegment(Path path, long baseOffset, int capacity, MappedByteBuffer map, int count) {
         this.path = path;
@@ -89,6 +98,7 @@ public final class IndexSegment {
             int capacity = (int) (size / ENTRY_BYTES);
             MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             IndexSegment segment = new IndexSegment(path, baseOffsetOf(path), capacity, map, 0);
+            segment.allocatedBytes = 0;
             int low = 0;
             int high = capacity;
             while (low < high) {
@@ -100,6 +110,8 @@ public final class IndexSegment {
                 }
             }
             segment.count = low;
+            // Pages holding entries were written, so they have blocks; claim past them on demand.
+            segment.allocatedBytes = Math.min(size, ((long) low * ENTRY_BYTES + 4095) & ~4095L);
             return segment;
         }
     }
@@ -114,6 +126,10 @@ public final class IndexSegment {
 
     public int count() {
         return count;
+    }
+
+    public int capacityEntries() {
+        return capacity;
     }
 
     public boolean isFull() {
@@ -146,10 +162,36 @@ public final class IndexSegment {
         return entries == 0 ? baseOffset : baseOffsetAt(entries - 1) + recordCountAt(entries - 1);
     }
 
+    /**
+     * Claims disk blocks for the first {@code entries} entries, a chunk at a time, by writing zeros
+     * through the channel (entries past {@link #count()} are unused, so zeroing them loses nothing).
+     * Writer thread (or recovery) only.
+     *
+     * @throws IOException when the disk is full (the mapping is then never written there)
+     */
+    void allocate(int entries) throws IOException {
+        long needed = (long) Math.min(entries, capacity) * ENTRY_BYTES;
+        if (needed <= allocatedBytes) {
+            return;
+        }
+        long end = Math.min((long) capacity * ENTRY_BYTES,
+                (needed + ALLOCATION_CHUNK_BYTES - 1) / ALLOCATION_CHUNK_BYTES * ALLOCATION_CHUNK_BYTES);
+        ByteBuffer zeros = ByteBuffer.allocate((int) (end - allocatedBytes));
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            long position = allocatedBytes;
+            while (zeros.hasRemaining()) {
+                position += channel.write(zeros, position);
+            }
+        }
+        allocatedBytes = end;
+    }
+
     /** Appends an entry and publishes it. Writer thread only; the caller checks {@link #isFull()}. */
     void append(long entryBaseOffset, long logPosition, long maxTimestamp, int entryBytes, int recordCount) {
         int entry = count;
         Invariants.check(entry < capacity, "index %s is full (%d entries)", path, capacity);
+        Invariants.check((long) (entry + 1) * ENTRY_BYTES <= allocatedBytes,
+                "index %s entry %d is past its allocated %d bytes", path, entry, allocatedBytes);
         Invariants.check(entryBytes > 0 && recordCount > 0, "index entry with %d bytes and %d records", entryBytes,
                 recordCount);
         int at = entry * ENTRY_BYTES;

@@ -124,8 +124,12 @@ public final class LogRecovery {
             Long expected = checkpoint == null ? null : checkpoint.nextOffsets().get(id);
             if (queue != null && expected != null && queue.nextOffset() == expected) {
                 queues.put(id, queue);
+            } else if (checkpoint != null && expected == null) {
+                // Created after the checkpoint's snapshot, which lists every queue then: all its
+                // entries lie past the checkpoint, so the scan from it rebuilds the index.
+                QueueIndex.deleteDirectory(directory);
             } else {
-                // Missing from the checkpoint, damaged or short: rebuilt from the log.
+                // Damaged, short, or never checkpointed: rebuilt from the whole log.
                 QueueIndex.deleteDirectory(directory);
                 rebuilt.add(id);
             }
@@ -210,6 +214,7 @@ public final class LogRecovery {
                     queues.put(id, queue);
                 }
                 queue.reserve(RecordBatchDescriptor.recordCount(view, batchStart));
+                queue.prepareAppend();
                 queue.append(baseOffset, position, RecordBatchDescriptor.maxTimestamp(view, batchStart), entryBytes,
                         RecordBatchDescriptor.recordCount(view, batchStart));
             }

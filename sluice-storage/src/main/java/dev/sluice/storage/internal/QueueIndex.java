@@ -30,6 +30,7 @@ public final class QueueIndex {
     private long nextOffset;
     private long runningMaxTimestamp = Long.MIN_VALUE;
     private boolean dirty;
+    private int stagedEntries;
 
     private QueueIndex(QueueId id, Path directory, int segmentEntries, IndexSegment[] segments) {
         this.id = id;
@@ -49,8 +50,10 @@ public final class QueueIndex {
     static QueueIndex create(Path queuesDirectory, QueueId id, long baseOffset, int segmentEntries) throws IOException {
         Path directory = queuesDirectory.resolve(id.directoryName());
         Files.createDirectories(directory);
+        // No directory fsync: an index lost with its directory entry after a machine crash is
+        // missing or short at recovery, which rebuilds it from the log. Creating 10,000 queues
+        // would otherwise cost 10,000 fsyncs.
         IndexSegment first = IndexSegment.create(directory, baseOffset, segmentEntries);
-        CommitLogFiles.fsyncDirectory(queuesDirectory);
         return new QueueIndex(id, directory, segmentEntries, new IndexSegment[] {first});
     }
 
@@ -145,25 +148,64 @@ public final class QueueIndex {
     }
 
     /**
-     * Records a written batch. Writer thread only; rolls to a new index file when the last is full.
+     * Whether {@code stagedEntries} more entries would not fit in the last index file: the caller
+     * then writes what it staged and calls {@link #roll()} before staging more.
+     */
+    boolean needsRoll(int stagedEntries) {
+        IndexSegment last = last();
+        return last.count() + stagedEntries >= last.capacityEntries();
+    }
+
+    /** Starts a new index file at the index's next offset. Writer thread only. */
+    void roll() throws IOException {
+        IndexSegment last = last();
+        IndexSegment next = IndexSegment.create(directory, last.nextOffset(), segmentEntries);
+        CommitLogFiles.fsyncDirectory(directory);
+        IndexSegment[] current = segments;
+        IndexSegment[] grown = Arrays.copyOf(current, current.length + 1);
+        grown[current.length] = next;
+        segments = grown;
+    }
+
+    /**
+     * Claims disk blocks for {@code entries} more entries in the last index file, so that writing
+     * them through the mapping cannot fault on a full disk. Writer thread (or recovery) only.
+     */
+    void reserveEntries(int entries) throws IOException {
+        IndexSegment last = last();
+        last.allocate(last.count() + entries);
+    }
+
+    /**
+     * Records a written batch, whose entry {@link #reserveEntries} claimed space for. Writer thread
+     * only.
      */
     void append(long baseOffset, long logPosition, long batchMaxTimestamp, int entryBytes, int recordCount)
             throws IOException {
         IndexSegment last = last();
         Invariants.check(baseOffset == last.nextOffset(), "index of %s expects offset %d, got %d", id,
                 last.nextOffset(), baseOffset);
-        if (last.isFull()) {
-            IndexSegment next = IndexSegment.create(directory, baseOffset, segmentEntries);
-            CommitLogFiles.fsyncDirectory(directory);
-            IndexSegment[] current = segments;
-            IndexSegment[] grown = Arrays.copyOf(current, current.length + 1);
-            grown[current.length] = next;
-            segments = grown;
-            last = next;
-        }
         runningMaxTimestamp = Math.max(runningMaxTimestamp, batchMaxTimestamp);
         last.append(baseOffset, logPosition, runningMaxTimestamp, entryBytes, recordCount);
         dirty = true;
+    }
+
+    /** Rolls if needed and claims space for one entry: the caller then appends it. Recovery only. */
+    void prepareAppend() throws IOException {
+        if (needsRoll(0)) {
+            roll();
+        }
+        reserveEntries(1);
+    }
+
+    /** Entries the writer has staged (copied into its buffer) and not yet indexed. Writer thread only. */
+    int stagedEntries() {
+        return stagedEntries;
+    }
+
+    void staged(int entries) {
+        stagedEntries += entries;
+        Invariants.check(stagedEntries >= 0, "negative staged entries for %s", id);
     }
 
     /** Visits one index entry; returns false to stop. */

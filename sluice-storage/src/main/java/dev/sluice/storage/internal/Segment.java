@@ -135,12 +135,12 @@ public final class Segment {
 
     /**
      * Zeroes the segment from {@code position} to its end by cutting the file there and growing it
-     * back (the kernel then reads zeros). Recovery only, before any reader holds a view.
+     * back (the kernel then reads zeros). Recovery, or the writer after a failed write: readers only
+     * read below the write position, so they never touch the pages cut; views keep their mapping.
      */
     void truncateTo(long position) throws IOException {
         Invariants.check(contains(position), "truncate at %d outside segment [%d, %d)", position, basePosition,
                 endPosition());
-        map = null;
         channel.truncate(position - basePosition);
         channel.write(ByteBuffer.wrap(new byte[1]), capacity - 1L);
         channel.force(true);
