@@ -100,7 +100,7 @@ public final class StorageBenchmark {
         header();
         StorageWorkloads.Result raw = median(results.get("raw"));
         StorageWorkloads.Result async = median(results.get("async"));
-        row("raw sequential write (4 MiB writes + fsync)", raw, null, "1.00");
+        row("raw sequential write (4 MiB writes, fsync each second and at the end)", raw, null, "1.00");
         row("append, async flush, 1 queue", async, raw, "target >= 0.70 of raw");
         row("sequential read of that queue (page cache, first round)", read, null, "");
         rows.add(recoveryRow);

@@ -75,7 +75,8 @@ final class StorageWorkloads {
 
     /**
      * Raw sequential write bandwidth: the engine's IO pattern without the engine. 4 MiB positional
-     * writes into 1 GiB files preallocated as the engine's segments are, and an fsync at the end.
+     * writes into 1 GiB files preallocated as the engine's segments are, an fsync each second (as
+     * the async flusher does) and one at the end.
      */
     Result rawWrite() throws IOException {
         Path directory = freshDirectory("raw");
@@ -86,6 +87,8 @@ final class StorageWorkloads {
         long segmentBytes = 1L << 30;
         long written = 0;
         long start = System.nanoTime();
+        long nextFsyncNs = start + 1_000_000_000L;
+        long fsyncs = 0;
         FileChannel channel = null;
         List<FileChannel> channels = new ArrayList<>();
         try {
@@ -102,13 +105,18 @@ final class StorageWorkloads {
                     channel.write(buffer, inSegment + buffer.position());
                 }
                 written += buffer.capacity();
+                if (System.nanoTime() >= nextFsyncNs) {
+                    channel.force(false); // the async flusher's cadence: fsync once a second
+                    fsyncs++;
+                    nextFsyncNs = System.nanoTime() + 1_000_000_000L;
+                }
             }
             for (FileChannel each : channels) {
                 each.force(false);
             }
             long nanos = System.nanoTime() - start;
             return new Result(written, written / batch.remaining(), written / batch.remaining() * RECORDS_PER_BATCH,
-                    nanos, channels.size());
+                    nanos, fsyncs + channels.size());
         } finally {
             for (FileChannel each : channels) {
                 each.close();

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param writeBufferBytes the writer's buffer: appends drained together are written with one call
  * @param queueCountMax the most queues the store will index (each maps an index file)
  * @param diskFreeBytesMin refuse to start a new segment when the disk has less usable space
+ * @param segmentZeroFill prepare each next segment as written zeros on a background thread, so that
+ *     fsyncs need not commit block allocations (faster SYNC flush, twice the bytes written); by
+ *     default on under SYNC flush, off under ASYNC
  */
 public record StorageConfig(
         Path directory,
@@ -38,7 +41,8 @@ public record StorageConfig(
         int appendQueueDepth,
         int writeBufferBytes,
         int queueCountMax,
-        long diskFreeBytesMin) {
+        long diskFreeBytesMin,
+        boolean segmentZeroFill) {
 
     public static final long SEGMENT_BYTES_MIN = 64 * 1024;
     /** Segments are mapped whole for reads; a Java mapping is at most 2 GiB - 1. */
@@ -98,6 +102,7 @@ public record StorageConfig(
         private int writeBufferBytes = 4 << 20;
         private int queueCountMax = 50_000;
         private long diskFreeBytesMin = 64L << 20;
+        private Boolean segmentZeroFill;
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -168,10 +173,17 @@ public record StorageConfig(
             return this;
         }
 
+        /** Unset: on under SYNC flush, off under ASYNC. */
+        public Builder segmentZeroFill(boolean value) {
+            segmentZeroFill = value;
+            return this;
+        }
+
         public StorageConfig build() {
+            boolean zeroFill = segmentZeroFill != null ? segmentZeroFill : flushPolicy == FlushPolicy.SYNC;
             return new StorageConfig(directory, segmentBytes, batchBytesMax, flushPolicy, flushIntervalMs,
                     checkpointIntervalMs, retentionMs, retentionBytes, retentionCheckIntervalMs,
-                    indexSegmentEntries, appendQueueDepth, writeBufferBytes, queueCountMax, diskFreeBytesMin);
+                    indexSegmentEntries, appendQueueDepth, writeBufferBytes, queueCountMax, diskFreeBytesMin, zeroFill);
         }
     }
 }

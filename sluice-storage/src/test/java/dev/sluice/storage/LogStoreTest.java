@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,6 +146,40 @@ class LogStoreTest {
             }
             assertThat(records).isEqualTo(120);
         }
+    }
+
+    @Test
+    void rollsIntoZeroFilledSegmentsPreparedAheadAndLeavesNoPreallocatedFileBehind() throws Exception {
+        StorageConfig zeroFilled = config().flushPolicy(FlushPolicy.SYNC).segmentZeroFill(true).build();
+        try (LogStore store = LogStore.open(zeroFilled)) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try (Stream<Path> list = Files.list(directory.resolve("log"))) {
+                    return list.anyMatch(file -> file.toString().endsWith(".prealloc"));
+                }
+            });
+            for (int i = 0; i < 20; i++) {
+                store.append(ORDERS_0, TestBatches.batch(Compression.NONE_NAME, "z" + i, 4, 1_000, 1_000)).join();
+            }
+            assertThat(RecoveryTest.allValues(store, ORDERS_0)).hasSize(80);
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(directory.resolve("log"))) {
+            files = list.sorted().toList();
+        }
+        assertThat(files).allMatch(file -> file.toString().endsWith(".log")).hasSize(2);
+        // The rolled segment holds about 23 KB of entries, yet every block of it is allocated:
+        // it came from the preallocator, zero-filled.
+        assertThat(allocatedBytes(files.get(1))).isGreaterThanOrEqualTo(64 * 1024);
+        try (LogStore store = LogStore.open(zeroFilled)) {
+            assertThat(RecoveryTest.allValues(store, ORDERS_0)).hasSize(80);
+        }
+    }
+
+    private static long allocatedBytes(Path file) throws Exception {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).start();
+        String[] parts = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+        stat.waitFor();
+        return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,12 +30,14 @@ public final class CommitLogFiles {
     }
 
     /**
-     * Opens the segments in {@code directory}, creating the first one when there are none.
+     * Opens the segments in {@code directory}, creating the first one (zero-filled when asked)
+     * when there are none.
      *
      * @throws CorruptLogException when the segments do not follow each other (a gap or overlap)
      */
-    public static CommitLogFiles open(Path directory, int segmentBytes) throws IOException {
+    public static CommitLogFiles open(Path directory, int segmentBytes, boolean zeroFill) throws IOException {
         Files.createDirectories(directory);
+        SegmentPreallocator.deleteLeftovers(directory);
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + Segment.SUFFIX)) {
             stream.forEach(files::add);
@@ -52,7 +55,7 @@ public final class CommitLogFiles {
                 opened.add(Segment.open(file, base, segmentBytes));
             }
             if (opened.isEmpty()) {
-                opened.add(Segment.create(directory, 0, segmentBytes));
+                opened.add(Segment.create(directory, 0, segmentBytes, zeroFill));
                 fsyncDirectory(directory);
             }
         } catch (IOException | RuntimeException e) {
@@ -120,9 +123,20 @@ public final class CommitLogFiles {
         return total;
     }
 
-    /** Creates the next segment after the last and makes its name durable. Writer thread only. */
-    Segment roll(int segmentBytes) throws IOException {
-        Segment next = Segment.create(directory, last().endPosition(), segmentBytes);
+    /**
+     * Starts the next segment after the last, from {@code zeroFilled} (renamed into place) when
+     * given, else as a new sparse file, and makes its name durable. Writer thread only.
+     */
+    Segment roll(int segmentBytes, Path zeroFilled) throws IOException {
+        long base = last().endPosition();
+        Segment next;
+        if (zeroFilled != null) {
+            Path path = directory.resolve(Segment.fileName(base));
+            Files.move(zeroFilled, path, StandardCopyOption.ATOMIC_MOVE);
+            next = Segment.open(path, base, segmentBytes);
+        } else {
+            next = Segment.create(directory, base, segmentBytes, false);
+        }
         fsyncDirectory(directory);
         Segment[] current = segments;
         Segment[] grown = Arrays.copyOf(current, current.length + 1);

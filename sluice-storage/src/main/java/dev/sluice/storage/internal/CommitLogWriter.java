@@ -54,6 +54,7 @@ public final class CommitLogWriter implements Runnable {
     private final LogHealth health;
     private final GroupCommitFlusher flusher;
     private final Checkpointer checkpointer;
+    private final SegmentPreallocator preallocator;
     private final LongSupplier clockMs;
     private final BlockingQueue<Object> requests;
     private final ByteBuffer buffer;
@@ -68,8 +69,8 @@ public final class CommitLogWriter implements Runnable {
     private long nextCheckpointMs;
 
     CommitLogWriter(StorageConfig config, CommitLogFiles files, ConcurrentMap<QueueId, QueueIndex> queues,
-            LogHealth health, GroupCommitFlusher flusher, Checkpointer checkpointer, LongSupplier clockMs,
-            long endPosition) {
+            LogHealth health, GroupCommitFlusher flusher, Checkpointer checkpointer, SegmentPreallocator preallocator,
+            LongSupplier clockMs, long endPosition) {
         this.config = config;
         this.files = files;
         this.queues = queues;
@@ -77,6 +78,7 @@ public final class CommitLogWriter implements Runnable {
         this.health = health;
         this.flusher = flusher;
         this.checkpointer = checkpointer;
+        this.preallocator = preallocator;
         this.clockMs = clockMs;
         this.requests = new ArrayBlockingQueue<>(config.appendQueueDepth());
         this.buffer = ByteBuffer.allocateDirect(config.writeBufferBytes());
@@ -290,7 +292,7 @@ public final class CommitLogWriter implements Runnable {
             return false;
         }
         try {
-            segment = files.roll((int) config.segmentBytes());
+            segment = files.roll((int) config.segmentBytes(), preallocator == null ? null : preallocator.take());
         } catch (IOException e) {
             if (isDiskFull(e)) {
                 request.future().completeExceptionally(new StorageFullException(

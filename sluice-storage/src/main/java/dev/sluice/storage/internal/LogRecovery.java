@@ -64,7 +64,8 @@ public final class LogRecovery {
 
     private Recovered run() throws IOException {
         long startNs = System.nanoTime();
-        files = CommitLogFiles.open(config.directory().resolve(LOG_DIRECTORY), (int) config.segmentBytes());
+        files = CommitLogFiles.open(config.directory().resolve(LOG_DIRECTORY), (int) config.segmentBytes(),
+                config.segmentZeroFill());
         try {
             Checkpoint checkpoint = readCheckpoint();
             long logStart = files.startPosition();

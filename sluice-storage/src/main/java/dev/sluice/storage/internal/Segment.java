@@ -39,15 +39,28 @@ public final class Segment {
         return String.format("%020d%s", basePosition, SUFFIX);
     }
 
-    /** Creates a new, zero-filled (sparse) segment; fails if the file exists. */
-    static Segment create(Path directory, long basePosition, int capacity) throws IOException {
+    /**
+     * Creates a new segment of zeros, sparse or with its blocks written ({@link SegmentPreallocator}
+     * says why); fails if the file exists.
+     */
+    static Segment create(Path directory, long basePosition, int capacity, boolean zeroFill) throws IOException {
         Path path = directory.resolve(fileName(basePosition));
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            channel.truncate(0);
-            // Setting the length by writing the last byte makes the file its full size at once.
-            channel.write(ByteBuffer.wrap(new byte[1]), capacity - 1L);
+            if (zeroFill) {
+                ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(capacity, 4 << 20));
+                for (long position = 0; position < capacity; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), capacity - position));
+                    while (zeros.hasRemaining()) {
+                        position += channel.write(zeros, position);
+                    }
+                }
+                channel.force(true);
+            } else {
+                // Setting the length by writing the last byte makes the file its full size at once.
+                channel.write(ByteBuffer.wrap(new byte[1]), capacity - 1L);
+            }
             return new Segment(path, basePosition, capacity, channel);
         } catch (IOException | RuntimeException e) {
             channel.close();

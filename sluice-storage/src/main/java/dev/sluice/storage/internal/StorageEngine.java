@@ -35,6 +35,8 @@ public final class StorageEngine {
     private final Thread flusherThread;
     private final Checkpointer checkpointer;
     private final Thread checkpointerThread;
+    private final SegmentPreallocator preallocator;
+    private final Thread preallocatorThread;
     private final LogReader reader;
     private final RecoveryReport recoveryReport;
 
@@ -46,7 +48,10 @@ public final class StorageEngine {
         this.recoveryReport = recovered.report();
         this.flusher = new GroupCommitFlusher(config, files, health, recovered.endPosition());
         this.checkpointer = new Checkpointer(config, flusher, health);
-        this.writer = new CommitLogWriter(config, files, queues, health, flusher, checkpointer, clockMs,
+        this.preallocator = config.segmentZeroFill()
+                ? new SegmentPreallocator(config.directory().resolve(LogRecovery.LOG_DIRECTORY), (int) config.segmentBytes())
+                : null;
+        this.writer = new CommitLogWriter(config, files, queues, health, flusher, checkpointer, preallocator, clockMs,
                 recovered.endPosition());
         this.reader = new LogReader(files);
         this.writerThread = new Thread(writer, "sluice-log-writer");
@@ -57,6 +62,13 @@ public final class StorageEngine {
         checkpointerThread.setDaemon(true);
         flusher.start(flusherThread);
         checkpointer.start(checkpointerThread);
+        if (preallocator != null) {
+            preallocatorThread = new Thread(preallocator, "sluice-log-preallocator");
+            preallocatorThread.setDaemon(true);
+            preallocator.start(preallocatorThread);
+        } else {
+            preallocatorThread = null;
+        }
         writer.start(writerThread);
     }
 
@@ -160,6 +172,10 @@ public final class StorageEngine {
         try {
             writer.stop();
             writerThread.join();
+            if (preallocator != null) {
+                preallocator.stop();
+                preallocatorThread.join();
+            }
             flusherThread.join();
             checkpointerThread.join();
         } finally {
