@@ -87,6 +87,10 @@ public final class LogStore implements AutoCloseable {
         if (engine.health().failed()) {
             return CompletableFuture.failedFuture(engine.health().failedException());
         }
+        if (engine.isWriterThread()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("append called on the writer thread "
+                    + "(from a callback of an append's future) would wait on itself; chain with thenComposeAsync"));
+        }
         try {
             RecordBatchDescriptor.check(batch, batch.position(), batch.remaining(), config.batchBytesMax());
         } catch (InvalidBatchException e) {

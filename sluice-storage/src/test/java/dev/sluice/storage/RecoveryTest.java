@@ -128,7 +128,7 @@ class RecoveryTest {
         try (LogStore store = LogStore.open(config(crashed))) {
             RecoveryReport report = store.recoveryReport();
             assertThat(report.truncatedAtPosition()).isEqualTo(damaged.logPosition());
-            assertThat(report.truncationReason()).contains("crc");
+            assertThat(report.truncationReason()).contains("crc").contains("6 sound entries followed it");
             assertThat(allValues(store, OTHER)).containsExactlyElementsOf(valuesOf("f", 1, 3));
             assertThat(allValues(store, QUEUE)).containsExactlyElementsOf(valuesOf("f", 0, 2, 4));
         }
@@ -169,6 +169,59 @@ class RecoveryTest {
                 .hasMessageContaining("position " + results.get(3).logPosition())
                 .hasMessageContaining("before the checkpoint")
                 .hasMessageContaining(".log");
+    }
+
+    @Test
+    void aZeroedEntrySizeBeforeTheCheckpointIsDamageNotTheEndOfTheLog() throws IOException {
+        List<AppendResult> results;
+        try (LogStore store = LogStore.open(config(directory))) {
+            results = appendBatches(store, "z", 8);
+        }
+        zero(onlySegment(directory), results.get(3).logPosition(), 4);
+        deleteTree(directory.resolve("queues").resolve(OTHER.directoryName()));
+
+        assertThatThrownBy(() -> LogStore.open(config(directory)))
+                .isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining("position " + results.get(3).logPosition())
+                .hasMessageContaining("non-zero bytes follow");
+    }
+
+    @Test
+    void aZeroedEntrySizePastTheCheckpointIsCutAndReportedNotTakenForTheEnd() throws IOException {
+        List<AppendResult> results;
+        try (LogStore store = LogStore.open(config(directory))) {
+            store.checkpoint();
+            results = appendBatches(store, "y", 8);
+            crashCopy(directory, crashed);
+        }
+        zero(onlySegment(crashed), results.get(5).logPosition(), 4);
+
+        try (LogStore store = LogStore.open(config(crashed))) {
+            assertThat(store.recoveryReport().truncatedAtPosition()).isEqualTo(results.get(5).logPosition());
+            assertThat(store.recoveryReport().truncationReason()).contains("non-zero bytes follow");
+            AppendResult next = store.append(OTHER, TestBatches.batch("next", 1, 1)).join();
+            assertThat(next.logPosition()).isEqualTo(results.get(5).logPosition());
+        }
+        try (LogStore store = LogStore.open(config(crashed))) {
+            assertThat(store.recoveryReport().cleanShutdown()).isTrue();
+            assertThat(allValues(store, OTHER)).endsWith("y3-4", "next-0");
+        }
+    }
+
+    @Test
+    void lowerBatchBytesMaxAfterACrashKeepsTheLargerBatchesAlreadyStored() throws IOException {
+        try (LogStore store = LogStore.open(config(directory))) {
+            store.checkpoint();
+            store.append(QUEUE, TestBatches.batch(org.apache.kafka.common.compress.Compression.NONE, "big", 4, 1, 3_000))
+                    .join();
+            crashCopy(directory, crashed);
+        }
+        StorageConfig smaller = StorageConfig.builder(crashed).segmentBytes(64 * 1024).batchBytesMax(1_024)
+                .writeBufferBytes(64 * 1024).indexSegmentEntries(16).diskFreeBytesMin(0).build();
+        try (LogStore store = LogStore.open(smaller)) {
+            assertThat(store.recoveryReport().truncated()).isFalse();
+            assertThat(allValues(store, QUEUE)).containsExactly("big-0", "big-1", "big-2", "big-3");
+        }
     }
 
     @Test
@@ -261,7 +314,7 @@ class RecoveryTest {
 
     private static Path onlySegment(Path dir) throws IOException {
         try (Stream<Path> segments = Files.list(dir.resolve("log"))) {
-            List<Path> all = segments.toList();
+            List<Path> all = segments.filter(file -> file.toString().endsWith(".log")).toList();
             assertThat(all).hasSize(1);
             return all.get(0);
         }

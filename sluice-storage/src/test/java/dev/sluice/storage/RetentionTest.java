@@ -81,9 +81,42 @@ class RetentionTest {
         }
     }
 
+    @Test
+    void timeLookupsSkipBatchesRetentionDeleted() {
+        try (LogStore store = LogStore.open(config().retentionBytes(2L * SEGMENT_BYTES).retentionMs(-1).build(),
+                clockMs::get)) {
+            fill(store, BUSY, 100);
+            store.enforceRetention();
+            long start = store.startOffset(BUSY);
+            assertThat(start).isGreaterThan(0);
+
+            assertThat(store.offsetForTimestamp(BUSY, 0)).isEqualTo(start);
+            // The last batch (i = 99) holds times 1099-1102.
+            assertThat(store.offsetForTimestamp(BUSY, 1_102)).isEqualTo(store.endOffset(BUSY) - 1);
+        }
+    }
+
+    @Test
+    void aQueueWhoseBatchesRetentionDeletedKeepsItsOffsetsWhenItsIndexIsRebuilt() throws IOException {
+        StorageConfig config = config().retentionBytes(2L * SEGMENT_BYTES).retentionMs(-1).build();
+        try (LogStore store = LogStore.open(config, clockMs::get)) {
+            store.append(QUIET, TestBatches.batch("quiet", 3, 1)).join();
+            fill(store, BUSY, 100);
+            store.enforceRetention();
+            assertThat(store.startOffset(QUIET)).isEqualTo(3);
+        }
+        RecoveryTest.deleteTree(directory.resolve("queues").resolve(QUIET.directoryName()));
+
+        try (LogStore store = LogStore.open(config, clockMs::get)) {
+            assertThat(store.recoveryReport().rebuiltQueues()).contains(QUIET);
+            assertThat(store.endOffset(QUIET)).isEqualTo(3);
+            assertThat(store.append(QUIET, TestBatches.batch("again", 1, 1)).join().baseOffset()).isEqualTo(3);
+        }
+    }
+
     private long segmentCount() throws IOException {
         try (Stream<Path> segments = Files.list(directory.resolve("log"))) {
-            return segments.count();
+            return segments.filter(file -> file.toString().endsWith(".log")).count();
         }
     }
 }

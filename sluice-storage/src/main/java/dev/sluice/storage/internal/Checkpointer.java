@@ -4,7 +4,7 @@ import dev.sluice.storage.StorageConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,11 @@ public final class Checkpointer implements Runnable {
     private final StorageConfig config;
     private final GroupCommitFlusher flusher;
     private final LogHealth health;
-    private final AtomicReference<Request> pending = new AtomicReference<>();
+    private final Object lock = new Object();
+    /** Guarded by {@link #lock}: the next snapshot to write. */
+    private Request pending;
+    /** Guarded by {@link #lock}: indexes a failed checkpoint did not force, for the next one. */
+    private final List<QueueIndex> carriedOver = new ArrayList<>();
     private volatile boolean stopping;
     private volatile Thread thread;
 
@@ -47,18 +51,43 @@ public final class Checkpointer implements Runnable {
 
     /** Hands over a snapshot. Any thread. */
     void request(Request request) {
-        Request replaced = pending.getAndSet(request);
-        if (replaced != null) {
-            request.dirtyQueues().addAll(replaced.dirtyQueues());
-            request.done().whenComplete((ignored, error) -> {
-                if (error == null) {
-                    replaced.done().complete(null);
-                } else {
-                    replaced.done().completeExceptionally(error);
-                }
-            });
+        synchronized (lock) {
+            Request replaced = pending;
+            request.dirtyQueues().addAll(carriedOver);
+            carriedOver.clear();
+            if (replaced != null) {
+                // Merged before publishing: the newer snapshot covers more, and must force what the
+                // older one would have.
+                request.dirtyQueues().addAll(replaced.dirtyQueues());
+                request.done().whenComplete((ignored, error) -> {
+                    if (error == null) {
+                        replaced.done().complete(null);
+                    } else {
+                        replaced.done().completeExceptionally(error);
+                    }
+                });
+            }
+            pending = request;
         }
         LockSupport.unpark(thread);
+    }
+
+    private Request take() {
+        synchronized (lock) {
+            Request request = pending;
+            pending = null;
+            return request;
+        }
+    }
+
+    private void carryOver(Request failed) {
+        synchronized (lock) {
+            if (pending != null) {
+                pending.dirtyQueues().addAll(failed.dirtyQueues());
+            } else {
+                carriedOver.addAll(failed.dirtyQueues());
+            }
+        }
     }
 
     /** Writes the pending checkpoint, if any, and ends the thread. */
@@ -71,7 +100,7 @@ public final class Checkpointer implements Runnable {
     public void run() {
         while (true) {
             boolean stop = stopping;
-            Request request = pending.getAndSet(null);
+            Request request = take();
             if (request != null) {
                 write(request);
             } else if (stop) {
@@ -85,11 +114,15 @@ public final class Checkpointer implements Runnable {
     private void write(Request request) {
         long position = request.checkpoint().logPosition();
         flusher.requestFlush();
-        while (flusher.flushedPosition() < position && !health.failed()) {
+        while (flusher.flushedPosition() < position && !health.failed() && !flusher.stopped()) {
             LockSupport.parkNanos(this, FLUSH_POLL_NS);
         }
         if (health.failed()) {
             request.done().completeExceptionally(health.failedException());
+            return;
+        }
+        if (flusher.flushedPosition() < position) {
+            request.done().completeExceptionally(new IOException("store closing before the log was flushed"));
             return;
         }
         try {
@@ -105,6 +138,7 @@ public final class Checkpointer implements Runnable {
         } catch (IOException | RuntimeException e) {
             LOGGER.warn("checkpoint at logPosition={} not written, recovery will scan from the previous one: {}",
                     position, e.toString());
+            carryOver(request);
             request.done().completeExceptionally(e);
         }
     }

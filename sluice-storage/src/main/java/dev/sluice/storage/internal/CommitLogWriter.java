@@ -166,6 +166,15 @@ public final class CommitLogWriter implements Runnable {
                 entry.request().future().completeExceptionally(health.failedException());
             }
             staged.clear();
+            // The item that threw and those drained after it (completed ones ignore this).
+            for (Object item : drained) {
+                if (item instanceof AppendRequest request) {
+                    request.future().completeExceptionally(health.failedException());
+                } else if (item instanceof Call<?> call) {
+                    call.future().completeExceptionally(health.failedException());
+                }
+            }
+            drained.clear();
         } finally {
             exited = true;
             failLeftovers();
@@ -302,6 +311,9 @@ public final class CommitLogWriter implements Runnable {
             throw e;
         }
         writePosition = segment.basePosition();
+        // The old segment's unused tail is zeros by construction: written, as far as the flusher
+        // and the checkpointer are concerned, even if nothing lands in the new segment.
+        flusher.onWritten(writePosition, false);
         LOGGER.info("segment roll segment={} basePosition={}", segment.path().getFileName(), segment.basePosition());
         return true;
     }
@@ -438,8 +450,19 @@ public final class CommitLogWriter implements Runnable {
         return Thread.currentThread() == owner;
     }
 
-    static boolean isDiskFull(IOException e) {
+    /**
+     * Whether an IO error is the disk (or quota) being full: by the error text when the C library
+     * speaks English, else by the file store having less usable space than one write buffer.
+     */
+    private boolean isDiskFull(IOException e) {
         String message = e.getMessage();
-        return message != null && message.contains("No space left on device");
+        if (message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+            return true;
+        }
+        try {
+            return Files.getFileStore(files.last().path()).getUsableSpace() < config.writeBufferBytes();
+        } catch (IOException | RuntimeException ignored) {
+            return false;
+        }
     }
 }

@@ -31,6 +31,7 @@ public final class GroupCommitFlusher implements Runnable {
     private volatile long writtenPosition;
     private volatile long flushedPosition;
     private volatile boolean stopping;
+    private volatile boolean stopped;
     private volatile Thread thread;
     private long fsyncCount;
 
@@ -98,6 +99,15 @@ public final class GroupCommitFlusher implements Runnable {
         try {
             while (true) {
                 boolean stop = stopping;
+                if (health.failed()) {
+                    // FAILED: no fsync will ever be tried again; fail whoever waits, then idle.
+                    failWaiters();
+                    if (stop) {
+                        return;
+                    }
+                    LockSupport.parkNanos(this, intervalNs);
+                    continue;
+                }
                 long written = writtenPosition;
                 long nowNs = System.nanoTime();
                 boolean requested = flushRequested;
@@ -125,7 +135,14 @@ public final class GroupCommitFlusher implements Runnable {
         } catch (Throwable t) {
             health.fail("flusher stopped", t);
             failWaiters();
+        } finally {
+            stopped = true;
         }
+    }
+
+    /** Whether the thread has ended: nothing will be flushed any more. */
+    boolean stopped() {
+        return stopped;
     }
 
     private void flush(long target) {

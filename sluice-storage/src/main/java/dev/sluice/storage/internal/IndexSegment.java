@@ -220,9 +220,9 @@ public final class IndexSegment {
         return found;
     }
 
-    /** The first entry among {@code [0, limit)} whose running max timestamp is at least {@code timestamp}, or -1. */
-    int firstEntryAtOrAfterTimestamp(long timestamp, int limit) {
-        int low = 0;
+    /** The first entry among {@code [from, limit)} whose running max timestamp is at least {@code timestamp}, or -1. */
+    int firstEntryAtOrAfterTimestamp(long timestamp, int from, int limit) {
+        int low = from;
         int high = limit - 1;
         int found = -1;
         while (low <= high) {

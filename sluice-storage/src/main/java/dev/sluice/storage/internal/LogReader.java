@@ -63,23 +63,24 @@ final class LogReader {
         try {
             view = segment.view();
         } catch (IOException e) {
+            if (files.segmentFor(logPosition) != segment) {
+                return null; // deleted by retention before it was ever mapped
+            }
             throw new UncheckedIOException("cannot map " + segment.path(), e);
         }
         int at = (int) (logPosition - segment.basePosition());
         int batchStart = at + headerBytes;
         int batchBytes = entryBytes - headerBytes;
-        String problem = null;
-        if (LogEntryDescriptor.entryBytes(view, at) != entryBytes || LogEntryDescriptor.queue(view, at) != queue.queue()) {
-            problem = "entry header disagrees with the index (entryBytes " + LogEntryDescriptor.entryBytes(view, at)
+        // Pair check: the whole entry (both CRCs) as on append, and that it is the one the index means.
+        String problem = LogEntryDescriptor.check(view, at, segment.capacity(), segment.capacity());
+        if (problem != null) {
+            problem = "entry: " + problem;
+        } else if (LogEntryDescriptor.entryBytes(view, at) != entryBytes || LogEntryDescriptor.queue(view, at) != queue.queue()
+                || LogEntryDescriptor.topicLength(view, at) + LogEntryDescriptor.HEADER_FIXED_BYTES != headerBytes) {
+            problem = "entry disagrees with the index (entryBytes " + LogEntryDescriptor.entryBytes(view, at)
                     + ", index says " + entryBytes + ")";
         } else if (RecordBatchDescriptor.baseOffset(view, batchStart) != baseOffset) {
             problem = "batch base offset " + RecordBatchDescriptor.baseOffset(view, batchStart) + ", index says " + baseOffset;
-        } else {
-            try {
-                RecordBatchDescriptor.check(view, batchStart, batchBytes, batchBytes);
-            } catch (RuntimeException e) {
-                problem = e.getMessage();
-            }
         }
         if (problem != null) {
             throw new CorruptLogException(String.format("queue %s offset %d: damaged batch at position %d (%s, byte %d): %s",

@@ -44,6 +44,7 @@ public final class LogRecovery {
     private final Path queuesDirectory;
     private final Map<QueueId, QueueIndex> queues = new HashMap<>();
     private final Set<QueueId> rebuilt = new TreeSet<>();
+    private final Map<QueueId, Long> floors = new HashMap<>();
     private CommitLogFiles files;
     private long checkpointPosition;
     private long scannedBytes;
@@ -79,6 +80,12 @@ public final class LogRecovery {
             boolean fullScan = checkpoint == null || !rebuilt.isEmpty();
             long scanFrom = fullScan ? logStart : checkpointPosition;
             long endPosition = scan(scanFrom);
+            if (endPosition < checkpointPosition) {
+                throw new CorruptLogException("the commit log ends at position " + endPosition
+                        + ", before the checkpoint at " + checkpointPosition + ": acknowledged entries were zeroed or "
+                        + "lost. Restore the log from a replica or backup, or move the data directory aside.");
+            }
+            keepEmptyQueues();
             for (QueueIndex queue : queues.values()) {
                 queue.trimBelow(logStart);
                 queue.publish(queue.nextOffset());
@@ -121,36 +128,51 @@ public final class LogRecovery {
                 continue;
             }
             known.add(id);
-            QueueIndex queue = checkpoint == null ? null : openIndex(directory, id);
+            QueueIndex queue = openIndex(directory, id);
             Long expected = checkpoint == null ? null : checkpoint.nextOffsets().get(id);
-            if (queue != null && expected != null && queue.nextOffset() == expected) {
+            // Offsets below what the index or checkpoint ever gave out are never given out again,
+            // even when retention left no batch of the queue to rebuild it from.
+            long floor = Math.max(expected == null ? 0 : expected, queue == null ? 0 : queue.indexedEndOffset());
+            if (queue != null) {
+                queue.truncateFromPosition(checkpointPosition);
+            }
+            if (checkpoint != null && queue != null && expected != null && queue.nextOffset() == expected) {
                 queues.put(id, queue);
             } else if (checkpoint != null && expected == null) {
                 // Created after the checkpoint's snapshot, which lists every queue then: all its
                 // entries lie past the checkpoint, so the scan from it rebuilds the index.
                 QueueIndex.deleteDirectory(directory);
+                floors.put(id, floor);
             } else {
                 // Damaged, short, or never checkpointed: rebuilt from the whole log.
                 QueueIndex.deleteDirectory(directory);
                 rebuilt.add(id);
+                floors.put(id, floor);
             }
         }
         if (checkpoint != null) {
-            for (QueueId id : checkpoint.nextOffsets().keySet()) {
-                if (!known.contains(id)) {
-                    rebuilt.add(id);
+            for (Map.Entry<QueueId, Long> entry : checkpoint.nextOffsets().entrySet()) {
+                if (!known.contains(entry.getKey())) {
+                    rebuilt.add(entry.getKey());
+                    floors.put(entry.getKey(), entry.getValue());
                 }
+            }
+        }
+    }
+
+    /** Recreates, empty at their floor, rebuilt queues whose batches retention has all deleted. */
+    private void keepEmptyQueues() throws IOException {
+        for (Map.Entry<QueueId, Long> entry : floors.entrySet()) {
+            if (!queues.containsKey(entry.getKey())) {
+                queues.put(entry.getKey(), QueueIndex.create(queuesDirectory, entry.getKey(), entry.getValue(),
+                        config.indexSegmentEntries()));
             }
         }
     }
 
     private QueueIndex openIndex(Path directory, QueueId id) {
         try {
-            QueueIndex queue = QueueIndex.open(directory, id, config.indexSegmentEntries());
-            if (queue != null) {
-                queue.truncateFromPosition(checkpointPosition);
-            }
-            return queue;
+            return QueueIndex.open(directory, id, config.indexSegmentEntries());
         } catch (IOException | RuntimeException e) {
             LOGGER.warn("index of queue {} unreadable, rebuilding it: {}", id, e.getMessage());
             return null;
@@ -174,10 +196,20 @@ public final class LogRecovery {
                 long position = segment.basePosition() + at;
                 String problem = accept(view, at, position, segment.capacity());
                 if (problem != null) {
-                    truncate(segment, position, problem);
+                    truncate(segment, position, problem + followingEntries(view, at, segment.capacity()));
                     return position;
                 }
                 at += LogEntryDescriptor.entryBytes(view, at);
+            }
+            int dirty = firstNonZero(view, at, segment.capacity());
+            if (dirty >= 0) {
+                // A zero entry size followed by data is damage (a zeroed size field, a lost block),
+                // not the end of the log: the writer leaves nothing but zeros after its last entry.
+                long position = segment.basePosition() + at;
+                String problem = "entryBytes is 0 but non-zero bytes follow at byte " + dirty + " of the segment";
+                refuseBeforeCheckpoint(position, problem);
+                truncate(segment, position, problem);
+                return position;
             }
             // The writer only ever writes in the last segment; earlier ones end in unused zeros.
             end = segment.basePosition() + at;
@@ -187,7 +219,8 @@ public final class LogRecovery {
 
     /** Verifies the entry at {@code at} and indexes it when its queue needs it; returns a problem or null. */
     private String accept(ByteBuffer view, int at, long position, int capacity) throws IOException {
-        String problem = LogEntryDescriptor.check(view, at, capacity, config.entryBytesMax());
+        // The format's limit, not batchBytesMax: lowering that limit must not reject stored batches.
+        String problem = LogEntryDescriptor.check(view, at, capacity, capacity);
         QueueId id = null;
         if (problem == null) {
             try {
@@ -221,19 +254,55 @@ public final class LogRecovery {
             }
         }
         if (problem != null) {
-            if (position < checkpointPosition) {
-                throw new CorruptLogException(String.format(
-                        "commit log damaged at position %d (%s, byte %d), before the checkpoint at %d: %s. "
-                                + "Data past this point was acknowledged; recovery will not drop it. Restore the "
-                                + "segment from a replica or backup, or move the data directory aside.",
-                        position, files.segmentFor(position).path(), position - files.segmentFor(position).basePosition(),
-                        checkpointPosition, problem));
-            }
+            refuseBeforeCheckpoint(position, problem);
             return problem;
         }
         scannedBytes += entryBytes;
         scannedEntryCount++;
         return null;
+    }
+
+    private void refuseBeforeCheckpoint(long position, String problem) {
+        if (position < checkpointPosition) {
+            throw new CorruptLogException(String.format(
+                        "commit log damaged at position %d (%s, byte %d), before the checkpoint at %d: %s. "
+                                + "Data past this point was acknowledged; recovery will not drop it. Restore the "
+                                + "segment from a replica or backup, or move the data directory aside.",
+                    position, files.segmentFor(position).path(), position - files.segmentFor(position).basePosition(),
+                    checkpointPosition, problem));
+        }
+    }
+
+    /**
+     * How many whole, sound entries follow a bad one, for the report: none after a torn tail;
+     * some after bit rot, or after a torn write whose later pages the disk wrote first.
+     */
+    private static String followingEntries(ByteBuffer view, int at, int capacity) {
+        int entryBytes = LogEntryDescriptor.entryBytes(view, at);
+        int count = 0;
+        int next = at + entryBytes;
+        while (entryBytes > 0 && next < capacity && LogEntryDescriptor.check(view, next, capacity, capacity) == null) {
+            count++;
+            next += LogEntryDescriptor.entryBytes(view, next);
+        }
+        return count == 0 ? "" : "; " + count + " sound entries followed it and were cut with it";
+    }
+
+    /** The first non-zero byte in the window after {@code at} where the next entry would start, or -1. */
+    private int firstNonZero(ByteBuffer view, int at, int capacity) {
+        int end = (int) Math.min(capacity, (long) at + Math.max(config.entryBytesMax(), 16 << 20));
+        int i = at;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            if (view.getLong(i) != 0) {
+                break;
+            }
+        }
+        for (; i < end; i++) {
+            if (view.get(i) != 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void truncate(Segment segment, long position, String problem) throws IOException {

@@ -254,13 +254,16 @@ public final class QueueIndex {
      * @return whether an entry was found
      */
     public boolean visitFirstAtOrAfterTimestamp(long timestamp, long endOffset, EntryVisitor visitor) {
+        long start = startOffset;
         for (IndexSegment file : segments) {
             int count = file.count();
             int limit = count;
             while (limit > 0 && file.baseOffsetAt(limit - 1) >= endOffset) {
                 limit--;
             }
-            int entry = file.firstEntryAtOrAfterTimestamp(timestamp, limit);
+            // Entries below the start offset point into segments retention deleted.
+            int from = Math.max(0, file.floorEntry(start));
+            int entry = file.firstEntryAtOrAfterTimestamp(timestamp, from, limit);
             if (entry >= 0) {
                 visitor.visit(file.baseOffsetAt(entry), file.logPositionAt(entry), file.entryBytesAt(entry),
                         file.recordCountAt(entry));

@@ -98,6 +98,11 @@ public final class StorageEngine {
         writer.submit(new AppendRequest(queue, batch, durability, future));
     }
 
+    /** Whether the caller is the writer thread (an append from it would wait on itself). */
+    public boolean isWriterThread() {
+        return writer.isOwnerThread();
+    }
+
     /** The queue's index, or null when nothing was ever appended to it. */
     public QueueIndex queue(QueueId queue) {
         return queues.get(queue);
