@@ -120,6 +120,12 @@ public final class StorageBenchmark {
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "All rounds, MB/s: %s%n", perRound(results));
+        System.out.printf(Locale.ROOT, "Median of per-round ratios (each round's pair ran back to back): "
+                        + "async/raw %.2f, 1,000 queues/1 queue %.2f, 10,000 queues/1 queue %.2f, "
+                        + "sync 64/async %.2f, sync 64/async 64 %.2f%n",
+                medianRatio(results, "async", "raw"), medianRatio(results, "q1000", "async"),
+                medianRatio(results, "q10000", "async"), medianRatio(results, "sync64", "async"),
+                medianRatio(results, "sync64", "async64"));
         System.out.printf(Locale.ROOT, "Checkpoint with 10,000 dirty queue indexes (one msync each, on the "
                 + "checkpointer thread): %.2f s%n", checkpointNs / 1e9);
         System.out.printf(Locale.ROOT, "Memory with 10,000 queues open: heap used after GC %,d B (%,d B before the "
@@ -143,7 +149,7 @@ public final class StorageBenchmark {
         }
         long nanos = System.nanoTime() - start;
         recoveryRow = String.format(Locale.ROOT, "| recovery: open with every index rebuilt, %,d B of log, %,d entries "
-                + "(first round) | %,.0f | | %.2f s | target < 5 s for 1 GiB |", report.scannedBytes(),
+                + "(first round) | %,.0f | | %.2f s | | target < 5 s for 1 GiB |", report.scannedBytes(),
                 report.scannedEntryCount(), report.scannedBytes() / 1e6 / (nanos / 1e9), nanos / 1e9);
     }
 
@@ -157,6 +163,15 @@ public final class StorageBenchmark {
         List<StorageWorkloads.Result> sorted = new ArrayList<>(results);
         sorted.sort(Comparator.comparingDouble(StorageWorkloads.Result::megabytesPerSecond));
         return sorted.get(sorted.size() / 2);
+    }
+
+    private static double medianRatio(Map<String, List<StorageWorkloads.Result>> results, String key, String base) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < results.get(key).size(); i++) {
+            ratios.add(results.get(key).get(i).megabytesPerSecond() / results.get(base).get(i).megabytesPerSecond());
+        }
+        ratios.sort(null);
+        return ratios.get(ratios.size() / 2);
     }
 
     private static String perRound(Map<String, List<StorageWorkloads.Result>> results) {
@@ -173,16 +188,17 @@ public final class StorageBenchmark {
     }
 
     private void header() {
-        rows.add("| workload | MB/s | records/s | time | ratio |");
-        rows.add("|---|---:|---:|---:|---|");
+        rows.add("| workload | MB/s | records/s | time | CPU s/GiB | ratio (MB/s) |");
+        rows.add("|---|---:|---:|---:|---:|---|");
     }
 
     private void row(String name, StorageWorkloads.Result result, StorageWorkloads.Result against, String note) {
         String ratio = against == null ? note
                 : String.format(Locale.ROOT, "%.2f %s", result.megabytesPerSecond() / against.megabytesPerSecond(),
                         note.isEmpty() ? "" : "(" + note + ")");
-        rows.add(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f s | %s |", name, result.megabytesPerSecond(),
-                result.recordsPerSecond(), result.nanos() / 1e9, ratio));
+        rows.add(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f s | %.2f | %s |", name,
+                result.megabytesPerSecond(), result.recordsPerSecond(), result.nanos() / 1e9,
+                result.cpuSecondsPerGibibyte(), ratio));
     }
 
 }

@@ -33,7 +33,12 @@ final class StorageWorkloads {
     private static final int WINDOW = 256;
 
     /** What a workload did, and how long it took. */
-    record Result(long bytes, long batches, long records, long nanos, long fsyncs) {
+    record Result(long bytes, long batches, long records, long nanos, long fsyncs, long cpuNanos) {
+        /** CPU seconds this process spent (all threads, kernel included) per GiB appended or read. */
+        double cpuSecondsPerGibibyte() {
+            return cpuNanos / 1e9 / (bytes / (double) (1L << 30));
+        }
+
         double megabytesPerSecond() {
             return bytes / 1e6 / (nanos / 1e9);
         }
@@ -86,6 +91,7 @@ final class StorageWorkloads {
         }
         long segmentBytes = 1L << 30;
         long written = 0;
+        long cpuStart = cpuNanos();
         long start = System.nanoTime();
         long nextFsyncNs = start + 1_000_000_000L;
         long fsyncs = 0;
@@ -116,7 +122,7 @@ final class StorageWorkloads {
             }
             long nanos = System.nanoTime() - start;
             return new Result(written, written / batch.remaining(), written / batch.remaining() * RECORDS_PER_BATCH,
-                    nanos, fsyncs + channels.size());
+                    nanos, fsyncs + channels.size(), cpuNanos() - cpuStart);
         } finally {
             for (FileChannel each : channels) {
                 each.close();
@@ -140,6 +146,7 @@ final class StorageWorkloads {
             ArrayDeque<CompletableFuture<AppendResult>> inFlight = new ArrayDeque<>();
             long batches = 0;
             long fsyncsBefore = store.fsyncCount();
+            long cpuStart = cpuNanos();
             long start = System.nanoTime();
             while (batches * batch.remaining() < bytesTarget && System.nanoTime() - start < timeLimitNs) {
                 if (inFlight.size() >= WINDOW) {
@@ -156,7 +163,7 @@ final class StorageWorkloads {
             batches++;
             long nanos = System.nanoTime() - start;
             Result result = new Result(batches * batch.remaining(), batches, batches * RECORDS_PER_BATCH, nanos,
-                    store.fsyncCount() - fsyncsBefore);
+                    store.fsyncCount() - fsyncsBefore, cpuNanos() - cpuStart);
             if (andThen != null) {
                 andThen.visit(store, directory, queues);
             }
@@ -174,6 +181,7 @@ final class StorageWorkloads {
         try (LogStore store = LogStore.open(config(directory, policy).build())) {
             AtomicLong batches = new AtomicLong();
             long fsyncsBefore = store.fsyncCount();
+            long cpuStart = cpuNanos();
             long start = System.nanoTime();
             long end = start + Math.min(durationMs * 1_000_000L, timeLimitNs);
             long batchLimit = bytesTarget / batch.remaining();
@@ -198,7 +206,7 @@ final class StorageWorkloads {
             long nanos = System.nanoTime() - start;
             long count = batches.get();
             return new Result(count * batch.remaining(), count, count * RECORDS_PER_BATCH, nanos,
-                    store.fsyncCount() - fsyncsBefore);
+                    store.fsyncCount() - fsyncsBefore, cpuNanos() - cpuStart);
         } finally {
             delete(directory);
         }
@@ -209,6 +217,7 @@ final class StorageWorkloads {
         long offset = store.startOffset(queue);
         long bytes = 0;
         long batches = 0;
+        long cpuStart = cpuNanos();
         long start = System.nanoTime();
         while (offset < store.endOffset(queue)) {
             ReadResult read = store.read(queue, offset, 1 << 20);
@@ -216,7 +225,14 @@ final class StorageWorkloads {
             batches += read.batches().size();
             offset = read.nextOffset();
         }
-        return new Result(bytes, batches, offset - store.startOffset(queue), System.nanoTime() - start, 0);
+        return new Result(bytes, batches, offset - store.startOffset(queue), System.nanoTime() - start, 0,
+                cpuNanos() - cpuStart);
+    }
+
+    /** CPU time of this whole process so far: steadier than wall time on a shared machine. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Work done on a store before the workload closes it. */
