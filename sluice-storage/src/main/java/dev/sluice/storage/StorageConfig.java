@@ -47,6 +47,8 @@ public record StorageConfig(
     public static final long SEGMENT_BYTES_MIN = 64 * 1024;
     /** Segments are mapped whole for reads; a Java mapping is at most 2 GiB - 1. */
     public static final long SEGMENT_BYTES_MAX = Integer.MAX_VALUE;
+    /** Index files are mapped whole; a Java mapping is at most 2 GiB - 1 of 32-byte entries. */
+    public static final int INDEX_SEGMENT_ENTRIES_MAX = Integer.MAX_VALUE / 32;
     /** The largest log-entry header: fixed part plus the longest topic name. */
     public static final int ENTRY_HEADER_BYTES_MAX = 16 + QueueId.TOPIC_LENGTH_MAX;
 
@@ -63,7 +65,8 @@ public record StorageConfig(
         check(retentionMs == -1 || retentionMs > 0, "retentionMs", retentionMs, "positive or -1 (keep all)");
         check(retentionBytes == -1 || retentionBytes > 0, "retentionBytes", retentionBytes, "positive or -1 (keep all)");
         check(retentionCheckIntervalMs > 0, "retentionCheckIntervalMs", retentionCheckIntervalMs, "positive");
-        check(indexSegmentEntries >= 16, "indexSegmentEntries", indexSegmentEntries, "at least 16");
+        check(indexSegmentEntries >= 16 && indexSegmentEntries <= INDEX_SEGMENT_ENTRIES_MAX, "indexSegmentEntries",
+                indexSegmentEntries, "between 16 and " + INDEX_SEGMENT_ENTRIES_MAX + " (a mapping of 32-byte entries)");
         check(appendQueueDepth >= 1, "appendQueueDepth", appendQueueDepth, "at least 1");
         check(writeBufferBytes >= batchBytesMax + ENTRY_HEADER_BYTES_MAX,
                 "writeBufferBytes", writeBufferBytes, "at least batchBytesMax + " + ENTRY_HEADER_BYTES_MAX);

@@ -30,23 +30,26 @@ public final class DirectoryLock implements AutoCloseable {
         Path path = directory.resolve(FILE_NAME);
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        FileLock lock;
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            channel.close();
-            throw new StorageLockedException("data directory " + directory + " is already open in this JVM");
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                throw new StorageLockedException("data directory " + directory + " is already open in this JVM");
+            }
+            if (lock == null) {
+                String owner = readOwner(channel);
+                throw new StorageLockedException("data directory " + directory + " is in use by another process"
+                        + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; lock file " + path);
+            }
+            byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(pid), 0);
+            return new DirectoryLock(channel, lock);
+        } catch (IOException | RuntimeException e) {
+            channel.close(); // releases the lock too, if it was taken
+            throw e;
         }
-        if (lock == null) {
-            String owner = readOwner(channel);
-            channel.close();
-            throw new StorageLockedException("data directory " + directory + " is in use by another process"
-                    + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; lock file " + path);
-        }
-        byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(pid), 0);
-        return new DirectoryLock(channel, lock);
     }
 
     private static String readOwner(FileChannel channel) throws IOException {

@@ -261,6 +261,9 @@ public final class QueueIndex {
             while (limit > 0 && file.baseOffsetAt(limit - 1) >= endOffset) {
                 limit--;
             }
+            if (start >= file.nextOffset()) {
+                continue; // wholly below the start offset: its entries point into deleted segments
+            }
             // Entries below the start offset point into segments retention deleted.
             int from = Math.max(0, file.floorEntry(start));
             int entry = file.firstEntryAtOrAfterTimestamp(timestamp, from, limit);

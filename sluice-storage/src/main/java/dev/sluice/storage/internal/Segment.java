@@ -45,7 +45,10 @@ public final class Segment {
      */
     static Segment create(Path directory, long basePosition, int capacity, boolean zeroFill) throws IOException {
         Path path = directory.resolve(fileName(basePosition));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        // Zero-filling takes seconds: do it under a name recovery ignores, so a crash meanwhile
+        // never leaves a short segment.
+        Path filling = zeroFill ? directory.resolve(fileName(basePosition) + SegmentPreallocator.SUFFIX) : path;
+        FileChannel channel = FileChannel.open(filling, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
             if (zeroFill) {
@@ -57,6 +60,7 @@ public final class Segment {
                     }
                 }
                 channel.force(true);
+                Files.move(filling, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } else {
                 // Setting the length by writing the last byte makes the file its full size at once.
                 channel.write(ByteBuffer.wrap(new byte[1]), capacity - 1L);
@@ -64,14 +68,15 @@ public final class Segment {
             return new Segment(path, basePosition, capacity, channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
-            Files.deleteIfExists(path);
+            Files.deleteIfExists(filling);
             throw e;
         }
     }
 
     /**
-     * Opens an existing segment. A file shorter than {@code expectedCapacity} (a crash while it was
-     * being created) is extended with zeros.
+     * Opens an existing segment. A file under 4 KiB and shorter than {@code expectedCapacity} (a
+     * crash while it was being created sparse) is extended with zeros; a longer one keeps its size,
+     * which may be an older {@code segmentBytes}.
      */
     static Segment open(Path path, long basePosition, int expectedCapacity) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
