@@ -1,7 +1,6 @@
 package dev.sluice.storage.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -176,12 +175,8 @@ public final class IndexSegment {
         }
         long end = Math.min((long) capacity * ENTRY_BYTES,
                 (needed + ALLOCATION_CHUNK_BYTES - 1) / ALLOCATION_CHUNK_BYTES * ALLOCATION_CHUNK_BYTES);
-        ByteBuffer zeros = ByteBuffer.allocate((int) (end - allocatedBytes));
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-            long position = allocatedBytes;
-            while (zeros.hasRemaining()) {
-                position += channel.write(zeros, position);
-            }
+            Zeros.write(channel, allocatedBytes, end, () -> false);
         }
         allocatedBytes = end;
     }

@@ -52,13 +52,7 @@ public final class Segment {
                 StandardOpenOption.WRITE);
         try {
             if (zeroFill) {
-                ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(capacity, 4 << 20));
-                for (long position = 0; position < capacity; ) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), capacity - position));
-                    while (zeros.hasRemaining()) {
-                        position += channel.write(zeros, position);
-                    }
-                }
+                Zeros.write(channel, 0, capacity, () -> false);
                 channel.force(true);
                 Files.move(filling, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } else {

@@ -1,7 +1,6 @@
 package dev.sluice.storage.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class SegmentPreallocator implements Runnable {
     private static final Logger LOGGER = LoggerFactory.getLogger(SegmentPreallocator.class);
     static final String SUFFIX = ".prealloc";
-    private static final int CHUNK_BYTES = 4 << 20;
     private static final long RETRY_AFTER_FAILURE_NS = 10_000_000_000L;
 
     private final Path directory;
@@ -88,16 +86,8 @@ public final class SegmentPreallocator implements Runnable {
     }
 
     private void zeroFill(Path file) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect(CHUNK_BYTES);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long position = 0;
-            while (position < segmentBytes && !stopping) {
-                zeros.clear().limit((int) Math.min(CHUNK_BYTES, segmentBytes - position));
-                while (zeros.hasRemaining()) {
-                    position += channel.write(zeros, position);
-                }
-            }
-            if (position < segmentBytes) {
+            if (Zeros.write(channel, 0, segmentBytes, () -> stopping) < segmentBytes) {
                 throw new IOException("stopped while preallocating " + file);
             }
             channel.force(true);
