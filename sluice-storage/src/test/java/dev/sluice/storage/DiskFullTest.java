@@ -1,5 +1,6 @@
 package dev.sluice.storage;
 
+import dev.sluice.testsupport.ThreadLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * index growing — then checks that the failure is a clear {@link StorageFullException}, the log is
  * not FAILED, reads work, nothing acknowledged is lost, and appends resume once space is freed.
  */
+@ExtendWith(ThreadLeakCheck.class)
 class DiskFullTest {
     private static final List<QueueId> QUEUES = List.of(new QueueId("full", 0), new QueueId("full", 1),
             new QueueId("other", 0));

@@ -1,5 +1,6 @@
 package dev.sluice.storage;
 
+import dev.sluice.testsupport.ThreadLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,8 +18,10 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(ThreadLeakCheck.class)
 class LogStoreTest {
     private static final QueueId ORDERS_0 = new QueueId("orders", 0);
     private static final QueueId ORDERS_1 = new QueueId("orders", 1);

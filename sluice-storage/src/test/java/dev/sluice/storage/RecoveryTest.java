@@ -1,5 +1,6 @@
 package dev.sluice.storage;
 
+import dev.sluice.testsupport.ThreadLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * idle, which leaves on disk exactly what a kill -9 at that moment leaves (page cache included, no
  * clean checkpoint). The child-JVM crash test covers kills at random moments.
  */
+@ExtendWith(ThreadLeakCheck.class)
 class RecoveryTest {
     private static final QueueId QUEUE = new QueueId("orders", 0);
     private static final QueueId OTHER = new QueueId("payments", 3);

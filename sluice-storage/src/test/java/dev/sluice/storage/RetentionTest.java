@@ -1,5 +1,6 @@
 package dev.sluice.storage;
 
+import dev.sluice.testsupport.ThreadLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -9,8 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.common.compress.Compression;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(ThreadLeakCheck.class)
 class RetentionTest {
     private static final QueueId BUSY = new QueueId("busy", 0);
     private static final QueueId QUIET = new QueueId("quiet", 0);
