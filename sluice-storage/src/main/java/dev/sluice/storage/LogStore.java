@@ -4,6 +4,7 @@ import dev.sluice.storage.internal.QueueIndex;
 import dev.sluice.storage.internal.StorageEngine;
 import dev.sluice.storage.record.InvalidBatchException;
 import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.storage.record.RecordKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutionException;
  * Under {@link FlushPolicy#SYNC} no acknowledged batch is ever lost, and reads only see flushed data.
  */
 public final class LogStore implements AutoCloseable {
+    private static final long[] NO_KEYS = new long[0];
     private final StorageConfig config;
     private final StorageEngine engine;
     private volatile boolean closed;
@@ -91,14 +93,16 @@ public final class LogStore implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("append called on the writer thread "
                     + "(from a callback of an append's future) would wait on itself; chain with thenComposeAsync"));
         }
+        long[] keyHashes;
         try {
             RecordBatchDescriptor.check(batch, batch.position(), batch.remaining(), config.batchBytesMax());
+            keyHashes = config.keyIndexEntriesPerSegment() > 0 ? RecordKeys.keyHashes(batch, batch.position()) : NO_KEYS;
         } catch (InvalidBatchException e) {
             return CompletableFuture.failedFuture(new InvalidBatchException(e.reason(),
                     e.getMessage() + " (queue " + queue + ")"));
         }
         try {
-            engine.submit(queue, batch, durability, future);
+            engine.submit(queue, batch, keyHashes, durability, future);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.completeExceptionally(new StorageClosedException("interrupted while waiting for the writer"));
@@ -147,6 +151,20 @@ public final class LogStore implements AutoCloseable {
         }
         long found = engine.offsetForTimestamp(index, timestampMs, index.visibleEndOffset());
         return found < 0 ? -1 : Math.max(found, index.startOffset());
+    }
+
+    /**
+     * Offsets of {@code queue}'s readable records whose key equals {@code key}, newest first, at most
+     * {@code maxResults}. Served by the key index (hash candidates checked against the records
+     * themselves); keys in snappy, lz4 or zstd batches, or past a full key-index file, are not found.
+     * Empty when the key index is off.
+     */
+    public List<Long> offsetsForKey(QueueId queue, byte[] key, int maxResults) {
+        QueueIndex index = engine.queue(queue);
+        if (index == null || maxResults <= 0) {
+            return List.of();
+        }
+        return engine.offsetsForKey(index, ByteBuffer.wrap(key), maxResults);
     }
 
     /** The queue's first readable offset (0 for an unknown queue). */

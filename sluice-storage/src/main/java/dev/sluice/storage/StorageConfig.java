@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param writeBufferBytes the writer's buffer: appends drained together are written with one call
  * @param queueCountMax the most queues the store will index (each maps an index file)
  * @param diskFreeBytesMin refuse to start a new segment when the disk has less usable space
+ * @param keyIndexEntriesPerSegment record keys indexed per segment (24 bytes each, sparse); 0 turns
+ *     the key index off
  * @param segmentZeroFill prepare each next segment as written zeros on a background thread, so that
  *     fsyncs need not commit block allocations (faster SYNC flush, twice the bytes written); by
  *     default on under SYNC flush, off under ASYNC
@@ -42,6 +44,7 @@ public record StorageConfig(
         int writeBufferBytes,
         int queueCountMax,
         long diskFreeBytesMin,
+        int keyIndexEntriesPerSegment,
         boolean segmentZeroFill) {
 
     public static final long SEGMENT_BYTES_MIN = 64 * 1024;
@@ -49,6 +52,8 @@ public record StorageConfig(
     public static final long SEGMENT_BYTES_MAX = Integer.MAX_VALUE;
     /** Index files are mapped whole; a Java mapping is at most 2 GiB - 1 of 32-byte entries. */
     public static final int INDEX_SEGMENT_ENTRIES_MAX = Integer.MAX_VALUE / 32;
+    /** Key index files are mapped whole: entries of 24 bytes plus slots within 2 GiB - 1. */
+    public static final int KEY_INDEX_ENTRIES_MAX = 64 << 20;
     /** The largest log-entry header: fixed part plus the longest topic name. */
     public static final int ENTRY_HEADER_BYTES_MAX = 16 + QueueId.TOPIC_LENGTH_MAX;
 
@@ -72,6 +77,8 @@ public record StorageConfig(
                 "writeBufferBytes", writeBufferBytes, "at least batchBytesMax + " + ENTRY_HEADER_BYTES_MAX);
         check(queueCountMax >= 1, "queueCountMax", queueCountMax, "at least 1");
         check(diskFreeBytesMin >= 0, "diskFreeBytesMin", diskFreeBytesMin, "0 or more");
+        check(keyIndexEntriesPerSegment >= 0 && keyIndexEntriesPerSegment <= KEY_INDEX_ENTRIES_MAX,
+                "keyIndexEntriesPerSegment", keyIndexEntriesPerSegment, "between 0 (off) and " + KEY_INDEX_ENTRIES_MAX);
     }
 
     private static void check(boolean ok, String key, long actual, String rule) {
@@ -106,6 +113,7 @@ public record StorageConfig(
         private int queueCountMax = 50_000;
         private long diskFreeBytesMin = 64L << 20;
         private Boolean segmentZeroFill;
+        private int keyIndexEntriesPerSegment = 1 << 21;
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -176,6 +184,11 @@ public record StorageConfig(
             return this;
         }
 
+        public Builder keyIndexEntriesPerSegment(int value) {
+            keyIndexEntriesPerSegment = value;
+            return this;
+        }
+
         /** Unset: on under SYNC flush, off under ASYNC. */
         public Builder segmentZeroFill(boolean value) {
             segmentZeroFill = value;
@@ -186,7 +199,7 @@ public record StorageConfig(
             boolean zeroFill = segmentZeroFill != null ? segmentZeroFill : flushPolicy == FlushPolicy.SYNC;
             return new StorageConfig(directory, segmentBytes, batchBytesMax, flushPolicy, flushIntervalMs,
                     checkpointIntervalMs, retentionMs, retentionBytes, retentionCheckIntervalMs,
-                    indexSegmentEntries, appendQueueDepth, writeBufferBytes, queueCountMax, diskFreeBytesMin, zeroFill);
+                    indexSegmentEntries, appendQueueDepth, writeBufferBytes, queueCountMax, diskFreeBytesMin, keyIndexEntriesPerSegment, zeroFill);
         }
     }
 }

@@ -93,18 +93,23 @@ class CrashIT {
         }
     }
 
+    /** Walks every queue densely, and checks the key index against the walk for key "key-0". */
     private static void checkIndexesWalkDensely(LogStore store) {
         Map<QueueId, Long> records = new HashMap<>();
         for (QueueId queue : store.queues()) {
+            List<Long> keyed = new ArrayList<>();
             long offset = store.startOffset(queue);
             while (offset < store.endOffset(queue)) {
                 ReadResult read = store.read(queue, offset, 256 * 1024);
                 for (ByteBuffer batch : read.batches()) {
                     assertThat(RecordBatchDescriptor.baseOffset(batch, 0)).as("queue %s", queue).isEqualTo(offset);
+                    keyed.add(0, offset); // every batch's first record has key "key-0"
                     offset += RecordBatchDescriptor.recordCount(batch, 0);
                 }
             }
             records.put(queue, offset);
+            assertThat(store.offsetsForKey(queue, "key-0".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Integer.MAX_VALUE)).as("key index of %s", queue).isEqualTo(keyed);
         }
         assertThat(records.keySet()).isSubsetOf(CrashTestAppender.QUEUES);
     }

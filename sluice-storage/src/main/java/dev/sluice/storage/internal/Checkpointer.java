@@ -25,7 +25,8 @@ public final class Checkpointer implements Runnable {
     private static final long FLUSH_POLL_NS = 1_000_000;
 
     /** A checkpoint to write once the log is flushed to its position, and the indexes to force first. */
-    record Request(Checkpoint checkpoint, List<QueueIndex> dirtyQueues, CompletableFuture<Void> done) {}
+    record Request(Checkpoint checkpoint, List<QueueIndex> dirtyQueues, List<KeyIndexFile> dirtyKeyFiles,
+            CompletableFuture<Void> done) {}
 
     private final StorageConfig config;
     private final GroupCommitFlusher flusher;
@@ -35,6 +36,8 @@ public final class Checkpointer implements Runnable {
     private Request pending;
     /** Guarded by {@link #lock}: indexes a failed checkpoint did not force, for the next one. */
     private final List<QueueIndex> carriedOver = new ArrayList<>();
+    /** Guarded by {@link #lock}: key index files a failed checkpoint did not force. */
+    private final List<KeyIndexFile> carriedOverKeyFiles = new ArrayList<>();
     private volatile boolean stopping;
     private volatile Thread thread;
 
@@ -55,10 +58,13 @@ public final class Checkpointer implements Runnable {
             Request replaced = pending;
             request.dirtyQueues().addAll(carriedOver);
             carriedOver.clear();
+            request.dirtyKeyFiles().addAll(carriedOverKeyFiles);
+            carriedOverKeyFiles.clear();
             if (replaced != null) {
                 // Merged before publishing: the newer snapshot covers more, and must force what the
                 // older one would have.
                 request.dirtyQueues().addAll(replaced.dirtyQueues());
+                request.dirtyKeyFiles().addAll(replaced.dirtyKeyFiles());
                 request.done().whenComplete((ignored, error) -> {
                     if (error == null) {
                         replaced.done().complete(null);
@@ -84,8 +90,10 @@ public final class Checkpointer implements Runnable {
         synchronized (lock) {
             if (pending != null) {
                 pending.dirtyQueues().addAll(failed.dirtyQueues());
+                pending.dirtyKeyFiles().addAll(failed.dirtyKeyFiles());
             } else {
                 carriedOver.addAll(failed.dirtyQueues());
+                carriedOverKeyFiles.addAll(failed.dirtyKeyFiles());
             }
         }
     }
@@ -129,6 +137,9 @@ public final class Checkpointer implements Runnable {
             long startNs = System.nanoTime();
             for (QueueIndex queue : request.dirtyQueues()) {
                 queue.force();
+            }
+            for (KeyIndexFile file : request.dirtyKeyFiles()) {
+                file.force();
             }
             request.checkpoint().write(config.directory());
             LOGGER.debug("checkpoint logPosition={} queueCount={} forcedQueueCount={} durationMs={}", position,

@@ -55,6 +55,8 @@ public final class CommitLogWriter implements Runnable {
     private final GroupCommitFlusher flusher;
     private final Checkpointer checkpointer;
     private final SegmentPreallocator preallocator;
+    private final KeyIndex keyIndex;
+    private boolean keyIndexWarned;
     private final LongSupplier clockMs;
     private final BlockingQueue<Object> requests;
     private final ByteBuffer buffer;
@@ -70,7 +72,7 @@ public final class CommitLogWriter implements Runnable {
 
     CommitLogWriter(StorageConfig config, CommitLogFiles files, ConcurrentMap<QueueId, QueueIndex> queues,
             LogHealth health, GroupCommitFlusher flusher, Checkpointer checkpointer, SegmentPreallocator preallocator,
-            LongSupplier clockMs, long endPosition) {
+            KeyIndex keyIndex, LongSupplier clockMs, long endPosition) {
         this.config = config;
         this.files = files;
         this.queues = queues;
@@ -79,6 +81,7 @@ public final class CommitLogWriter implements Runnable {
         this.flusher = flusher;
         this.checkpointer = checkpointer;
         this.preallocator = preallocator;
+        this.keyIndex = keyIndex;
         this.clockMs = clockMs;
         this.requests = new ArrayBlockingQueue<>(config.appendQueueDepth());
         this.buffer = ByteBuffer.allocateDirect(config.writeBufferBytes());
@@ -311,6 +314,14 @@ public final class CommitLogWriter implements Runnable {
             throw e;
         }
         writePosition = segment.basePosition();
+        if (keyIndex != null) {
+            try {
+                keyIndex.create(segment);
+                keyIndexWarned = false;
+            } catch (IOException e) {
+                LOGGER.warn("no key index for segment {}: {}", segment.path(), e.toString());
+            }
+        }
         // The old segment's unused tail is zeros by construction: written, as far as the flusher
         // and the checkpointer are concerned, even if nothing lands in the new segment.
         flusher.onWritten(writePosition, false);
@@ -350,6 +361,7 @@ public final class CommitLogWriter implements Runnable {
         for (Staged entry : staged) {
             QueueIndex queue = entry.queue();
             queue.append(entry.baseOffset(), entry.position(), entry.maxTimestamp(), entry.entryBytes(), entry.recordCount());
+            indexKeys(entry);
             long endOffset = entry.baseOffset() + entry.recordCount();
             AppendResult result = new AppendResult(queue.id(), entry.baseOffset(), endOffset - 1, entry.position(), now);
             CompletableFuture<AppendResult> future = entry.request().future();
@@ -369,6 +381,25 @@ public final class CommitLogWriter implements Runnable {
         writePosition += buffer.limit();
         flusher.onWritten(writePosition, wake);
         clearStaged();
+    }
+
+    /**
+     * Adds the entry's record keys to the key index. The index is derived data: when it cannot grow
+     * (a full disk) the keys are skipped with one WARN and the append still succeeds.
+     */
+    private void indexKeys(Staged entry) {
+        if (keyIndex == null) {
+            return;
+        }
+        try {
+            keyIndex.add(segment, entry.queue().id(), entry.position(), entry.baseOffset(), entry.request().keyHashes());
+        } catch (IOException e) {
+            if (!keyIndexWarned) {
+                keyIndexWarned = true;
+                LOGGER.warn("key index of segment {} cannot grow, its later keys are not indexed: {}", segment.path(),
+                        e.toString());
+            }
+        }
     }
 
     /**
@@ -405,6 +436,9 @@ public final class CommitLogWriter implements Runnable {
         int deleted = 0;
         while (Retention.shouldDelete(config, files, flusher.flushedPosition(), clockMs.getAsLong())) {
             Segment oldest = files.deleteOldest();
+            if (keyIndex != null) {
+                keyIndex.delete(oldest.basePosition());
+            }
             deleted++;
             LOGGER.info("retention deleted segment={} logStartPosition={}", oldest.path().getFileName(),
                     files.startPosition());
@@ -429,7 +463,7 @@ public final class CommitLogWriter implements Runnable {
         }
         checkpointedPosition = writePosition;
         return new Checkpointer.Request(new Checkpoint(clean, writePosition, nextOffsets), dirty,
-                new CompletableFuture<>());
+                keyIndex == null ? new ArrayList<>() : keyIndex.takeDirty(), new CompletableFuture<>());
     }
 
     /** Snapshots a checkpoint now and hands it to the checkpointer; the future completes once it is on disk. */

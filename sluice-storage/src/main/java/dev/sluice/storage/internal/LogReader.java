@@ -51,6 +51,31 @@ final class LogReader {
     }
 
     /**
+     * The checked batch of the entry at {@code logPosition}, whose size and base offset are read
+     * from the log itself (key-index lookups know only the position); null when its segment is gone
+     * or the position is not inside it.
+     */
+    ByteBuffer batchAt(QueueId queue, long logPosition, int headerBytes) {
+        Segment segment = files.segmentFor(logPosition);
+        if (segment == null) {
+            return null;
+        }
+        ByteBuffer view;
+        try {
+            view = segment.view();
+        } catch (IOException e) {
+            return null;
+        }
+        int at = (int) (logPosition - segment.basePosition());
+        if (at + headerBytes + RecordBatchDescriptor.HEADER_BYTES > segment.capacity()) {
+            return null;
+        }
+        int entryBytes = LogEntryDescriptor.entryBytes(view, at);
+        long baseOffset = RecordBatchDescriptor.baseOffset(view, at + headerBytes);
+        return batchAt(queue, baseOffset, logPosition, entryBytes, headerBytes);
+    }
+
+    /**
      * The checked batch of the entry at {@code logPosition}, as a read-only view; null when its
      * segment was deleted by retention meanwhile.
      */

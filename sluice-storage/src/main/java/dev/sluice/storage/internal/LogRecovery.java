@@ -5,6 +5,7 @@ import dev.sluice.storage.QueueId;
 import dev.sluice.storage.RecoveryReport;
 import dev.sluice.storage.StorageConfig;
 import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.storage.record.RecordKeys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
@@ -37,8 +38,8 @@ public final class LogRecovery {
     public static final String QUEUES_DIRECTORY = "queues";
 
     /** What recovery hands to the store: the files, the indexes and where the log ends. */
-    public record Recovered(
-            CommitLogFiles files, Map<QueueId, QueueIndex> queues, long endPosition, RecoveryReport report) {}
+    public record Recovered(CommitLogFiles files, Map<QueueId, QueueIndex> queues, KeyIndex keyIndex, long endPosition,
+            RecoveryReport report) {}
 
     private final StorageConfig config;
     private final Path queuesDirectory;
@@ -86,20 +87,86 @@ public final class LogRecovery {
                         + "lost. Restore the log from a replica or backup, or move the data directory aside.");
             }
             keepEmptyQueues();
+            boolean nothingPastCheckpoint = checkpoint != null && checkpoint.clean() && scanFrom == endPosition;
+            KeyIndex keyIndex = config.keyIndexEntriesPerSegment() > 0
+                    ? recoverKeyIndex(nothingPastCheckpoint ? Long.MAX_VALUE : scanFrom, endPosition)
+                    : null;
             for (QueueIndex queue : queues.values()) {
                 queue.trimBelow(logStart);
                 queue.publish(queue.nextOffset());
             }
             makeDurable(scanFrom, endPosition);
+            if (keyIndex != null) {
+                for (KeyIndexFile file : keyIndex.takeDirty()) {
+                    file.force();
+                }
+            }
             RecoveryReport report = new RecoveryReport(checkpoint != null && checkpoint.clean()
                             && checkpoint.logPosition() == endPosition, scanFrom, scannedBytes, scannedEntryCount,
                     truncatedAtPosition, truncatedBytes, truncationReason, List.copyOf(rebuilt),
                     (System.nanoTime() - startNs) / 1_000_000);
             log(report);
-            return new Recovered(files, queues, endPosition, report);
+            return new Recovered(files, queues, keyIndex, endPosition, report);
         } catch (IOException | RuntimeException e) {
             files.close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens the key index of every segment wholly before {@code trustedBefore} (forced at the
+     * checkpoint) and rebuilds the others, and any missing or damaged, from their entries.
+     */
+    private KeyIndex recoverKeyIndex(long trustedBefore, long endPosition) throws IOException {
+        Path logDirectory = config.directory().resolve(LOG_DIRECTORY);
+        deleteOrphanKeyFiles(logDirectory);
+        KeyIndex keys = new KeyIndex(logDirectory, config.keyIndexEntriesPerSegment(), config.segmentBytes());
+        for (Segment segment : files.segments()) {
+            if (segment.endPosition() <= trustedBefore && keys.open(segment)) {
+                continue;
+            }
+            try {
+                keys.create(segment);
+            } catch (IOException e) {
+                // Derived data: a store on a full disk still opens, its keys there are not found.
+                LOGGER.warn("no key index for segment {}: {}", segment.path(), e.toString());
+                keys.delete(segment.basePosition());
+                continue;
+            }
+            ByteBuffer view = segment.view();
+            int at = 0;
+            while (at + LogEntryDescriptor.HEADER_FIXED_BYTES <= segment.capacity()
+                    && segment.basePosition() + at < endPosition && LogEntryDescriptor.entryBytes(view, at) > 0) {
+                int entryBytes = LogEntryDescriptor.entryBytes(view, at);
+                try {
+                    QueueId id = new QueueId(LogEntryDescriptor.topic(view, at), LogEntryDescriptor.queue(view, at));
+                    int batchStart = at + LogEntryDescriptor.headerBytes(LogEntryDescriptor.topicLength(view, at));
+                    keys.add(segment, id, segment.basePosition() + at, RecordBatchDescriptor.baseOffset(view, batchStart),
+                            RecordKeys.keyHashes(view, batchStart));
+                } catch (IOException e) {
+                    LOGGER.warn("key index of segment {} cannot grow, its later keys are not indexed: {}", segment.path(),
+                            e.toString());
+                    break;
+                } catch (RuntimeException e) {
+                    LOGGER.warn("key index: entry at position {} skipped: {}", segment.basePosition() + at, e.toString());
+                }
+                at += entryBytes;
+            }
+        }
+        return keys;
+    }
+
+    private void deleteOrphanKeyFiles(Path logDirectory) throws IOException {
+        Set<Path> wanted = new HashSet<>();
+        for (Segment segment : files.segments()) {
+            wanted.add(KeyIndexFile.pathFor(logDirectory, segment.basePosition()));
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(logDirectory, "*" + KeyIndexFile.SUFFIX)) {
+            for (Path file : stream) {
+                if (!wanted.contains(file)) {
+                    Files.delete(file);
+                }
+            }
         }
     }
 

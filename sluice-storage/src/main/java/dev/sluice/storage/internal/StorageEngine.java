@@ -7,10 +7,13 @@ import dev.sluice.storage.RecoveryReport;
 import dev.sluice.storage.StorageConfig;
 import dev.sluice.storage.record.Compression;
 import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.storage.record.Record;
 import dev.sluice.storage.record.RecordBatchReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +41,7 @@ public final class StorageEngine {
     private final SegmentPreallocator preallocator;
     private final Thread preallocatorThread;
     private final LogReader reader;
+    private final KeyIndex keyIndex;
     private final RecoveryReport recoveryReport;
 
     private StorageEngine(StorageConfig config, DirectoryLock lock, LogRecovery.Recovered recovered, LongSupplier clockMs) {
@@ -46,13 +50,14 @@ public final class StorageEngine {
         this.files = recovered.files();
         this.queues = new ConcurrentHashMap<>(recovered.queues());
         this.recoveryReport = recovered.report();
+        this.keyIndex = recovered.keyIndex();
         this.flusher = new GroupCommitFlusher(config, files, health, recovered.endPosition());
         this.checkpointer = new Checkpointer(config, flusher, health);
         this.preallocator = config.segmentZeroFill()
                 ? new SegmentPreallocator(config.directory().resolve(LogRecovery.LOG_DIRECTORY), (int) config.segmentBytes())
                 : null;
-        this.writer = new CommitLogWriter(config, files, queues, health, flusher, checkpointer, preallocator, clockMs,
-                recovered.endPosition());
+        this.writer = new CommitLogWriter(config, files, queues, health, flusher, checkpointer, preallocator,
+                keyIndex, clockMs, recovered.endPosition());
         this.reader = new LogReader(files);
         this.writerThread = new Thread(writer, "sluice-log-writer");
         this.flusherThread = new Thread(flusher, "sluice-log-flusher");
@@ -93,9 +98,9 @@ public final class StorageEngine {
     }
 
     /** Hands a validated batch to the writer; blocks while the writer's queue is full. */
-    public void submit(QueueId queue, ByteBuffer batch, Durability durability, CompletableFuture<AppendResult> future)
-            throws InterruptedException {
-        writer.submit(new AppendRequest(queue, batch, durability, future));
+    public void submit(QueueId queue, ByteBuffer batch, long[] keyHashes, Durability durability,
+            CompletableFuture<AppendResult> future) throws InterruptedException {
+        writer.submit(new AppendRequest(queue, batch, keyHashes, durability, future));
     }
 
     /** Whether the caller is the writer thread (an append from it would wait on itself). */
@@ -119,7 +124,7 @@ public final class StorageEngine {
     }
 
     /** Batches read, their total size and the offset after the last one. */
-    public record ReadBatches(java.util.List<ByteBuffer> batches, int bytes, long nextOffset) {}
+    public record ReadBatches(List<ByteBuffer> batches, int bytes, long nextOffset) {}
 
     /**
      * The first offset below {@code endOffset} whose record's timestamp is at least
@@ -143,6 +148,38 @@ public final class StorageEngine {
         // The batch's max timestamp is at or after timestampMs, so one of its records is too; a
         // batch whose header and records disagree answers with its first offset.
         return found < 0 ? baseOffset : found;
+    }
+
+    /** See {@link dev.sluice.storage.LogStore#offsetsForKey}. */
+    public List<Long> offsetsForKey(QueueIndex queue, ByteBuffer key, int maxResults) {
+        if (keyIndex == null) {
+            return List.of();
+        }
+        long start = queue.startOffset();
+        long end = queue.visibleEndOffset();
+        List<Long> found = new ArrayList<>();
+        keyIndex.visit(queue.id(), key, (logPosition, offset) -> {
+            if (offset >= start && offset < end && !found.contains(offset)
+                    && keyAt(queue, logPosition, offset, key)) {
+                found.add(offset);
+            }
+            return found.size() < maxResults;
+        });
+        return found;
+    }
+
+    /** Whether the record at {@code offset}, in the batch at {@code logPosition}, has this key. */
+    private boolean keyAt(QueueIndex queue, long logPosition, long offset, ByteBuffer key) {
+        ByteBuffer batch = reader.batchAt(queue.id(), logPosition, queue.entryHeaderBytes());
+        if (batch == null || !Compression.forId(RecordBatchDescriptor.compression(batch, 0)).isSupported()) {
+            return false;
+        }
+        for (Record record : RecordBatchReader.records(batch, 0)) {
+            if (record.offset() == offset) {
+                return record.key() != null && record.key().equals(key);
+            }
+        }
+        return false;
     }
 
     public long logStartPosition() {
