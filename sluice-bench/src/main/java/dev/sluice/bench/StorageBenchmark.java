@@ -76,6 +76,8 @@ public final class StorageBenchmark {
             }
             StorageWorkloads.delete(dir.resolve("async"));
             add(results, "q1000", workloads.appendPipelined("q1000", FlushPolicy.ASYNC, 1_000, null));
+            add(results, "keys1", workloads.appendPipelined("keys1", FlushPolicy.ASYNC, 1, true, null));
+            add(results, "keys1000", workloads.appendPipelined("keys1000", FlushPolicy.ASYNC, 1_000, true, null));
             ProcessMemory[] memoryRound = new ProcessMemory[1];
             long[] checkpointRound = new long[1];
             add(results, "q10000", workloads.appendPipelined("q10000", FlushPolicy.ASYNC, 10_000,
@@ -107,6 +109,9 @@ public final class StorageBenchmark {
         row("append, async flush, 1,000 queues", median(results.get("q1000")), async, "of 1 queue");
         row("append, async flush, 10,000 queues", median(results.get("q10000")), async,
                 "of 1 queue; target >= 0.90");
+        row("append, async flush, 1 queue, key index on", median(results.get("keys1")), async, "of key index off");
+        row("append, async flush, 1,000 queues, key index on", median(results.get("keys1000")),
+                median(results.get("q1000")), "of key index off");
         StorageWorkloads.Result async64 = median(results.get("async64"));
         row("append, async flush, 64 appenders each waiting for its append", async64, async, "of pipelined async");
         for (int threads : new int[] {1, 16, 64}) {
@@ -122,10 +127,12 @@ public final class StorageBenchmark {
         System.out.printf(Locale.ROOT, "All rounds, MB/s: %s%n", perRound(results));
         System.out.printf(Locale.ROOT, "Median of per-round ratios (each round's pair ran back to back): "
                         + "async/raw %.2f, 1,000 queues/1 queue %.2f, 10,000 queues/1 queue %.2f, "
-                        + "sync 64/async %.2f, sync 64/async 64 %.2f%n",
+                        + "sync 64/async %.2f, sync 64/async 64 %.2f, key index on/off 1 queue %.2f, "
+                        + "1,000 queues %.2f%n",
                 medianRatio(results, "async", "raw"), medianRatio(results, "q1000", "async"),
                 medianRatio(results, "q10000", "async"), medianRatio(results, "sync64", "async"),
-                medianRatio(results, "sync64", "async64"));
+                medianRatio(results, "sync64", "async64"), medianRatio(results, "keys1", "async"),
+                medianRatio(results, "keys1000", "q1000"));
         System.out.printf(Locale.ROOT, "Checkpoint with 10,000 dirty queue indexes (one msync each, on the "
                 + "checkpointer thread): %.2f s%n", checkpointNs / 1e9);
         System.out.printf(Locale.ROOT, "Memory with 10,000 queues open: heap used after GC %,d B (%,d B before the "

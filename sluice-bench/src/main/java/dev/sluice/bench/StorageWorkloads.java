@@ -137,9 +137,18 @@ final class StorageWorkloads {
      * {@code andThen} before close when given, for reads or memory figures.
      */
     Result appendPipelined(String name, FlushPolicy policy, int queueCount, StoreVisitor andThen) {
+        return appendPipelined(name, policy, queueCount, false, andThen);
+    }
+
+    /** As above, with the key index on ({@code keyIndexEntriesPerSegment} 2,097,152) when asked. */
+    Result appendPipelined(String name, FlushPolicy policy, int queueCount, boolean keyIndex, StoreVisitor andThen) {
         Path directory = freshDirectory(name);
         List<QueueId> queues = queues(queueCount);
-        try (LogStore store = LogStore.open(config(directory, policy).build())) {
+        StorageConfig.Builder config = config(directory, policy);
+        if (keyIndex) {
+            config.keyIndexEntriesPerSegment(1 << 21);
+        }
+        try (LogStore store = LogStore.open(config.build())) {
             for (QueueId queue : queues) {
                 store.append(queue, batch.duplicate()).join(); // create every queue before measuring
             }

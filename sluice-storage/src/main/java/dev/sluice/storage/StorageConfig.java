@@ -23,8 +23,9 @@ import java.util.Objects;
  * @param writeBufferBytes the writer's buffer: appends drained together are written with one call
  * @param queueCountMax the most queues the store will index (each maps an index file)
  * @param diskFreeBytesMin refuse to start a new segment when the disk has less usable space
- * @param keyIndexEntriesPerSegment record keys indexed per segment (24 bytes each, sparse); 0 turns
- *     the key index off
+ * @param keyIndexEntriesPerSegment record keys indexed per segment (24 bytes each, sparse); 0, the
+ *     default, turns the key index off: it costs appends CPU (see docs/benchmarks.md), so it is for
+ *     stores that look records up by key; 2,097,152 suits 1 GiB segments
  * @param segmentZeroFill prepare each next segment as written zeros on a background thread, so that
  *     fsyncs need not commit block allocations (faster SYNC flush, twice the bytes written); by
  *     default on under SYNC flush, off under ASYNC
@@ -113,7 +114,7 @@ public record StorageConfig(
         private int queueCountMax = 50_000;
         private long diskFreeBytesMin = 64L << 20;
         private Boolean segmentZeroFill;
-        private int keyIndexEntriesPerSegment = 1 << 21;
+        private int keyIndexEntriesPerSegment = 0;
 
         private Builder(Path directory) {
             this.directory = directory;

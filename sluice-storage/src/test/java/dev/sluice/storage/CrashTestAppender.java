@@ -25,7 +25,7 @@ public final class CrashTestAppender {
     static StorageConfig config(Path directory) {
         return StorageConfig.builder(directory).segmentBytes(256 * 1024).batchBytesMax(64 * 1024)
                 .writeBufferBytes(128 * 1024).indexSegmentEntries(64).diskFreeBytesMin(0)
-                .flushPolicy(FlushPolicy.SYNC).checkpointIntervalMs(150).build();
+                .flushPolicy(FlushPolicy.SYNC).checkpointIntervalMs(150).keyIndexEntriesPerSegment(1 << 16).build();
     }
 
     /** The batch thread {@code thread} appends as its {@code sequence}-th: the same bytes every time. */
