@@ -56,7 +56,6 @@ public final class CommitLogWriter implements Runnable {
     private final Checkpointer checkpointer;
     private final SegmentPreallocator preallocator;
     private final KeyIndex keyIndex;
-    private boolean keyIndexWarned;
     private final LongSupplier clockMs;
     private final BlockingQueue<Object> requests;
     private final ByteBuffer buffer;
@@ -317,7 +316,6 @@ public final class CommitLogWriter implements Runnable {
         if (keyIndex != null) {
             try {
                 keyIndex.create(segment);
-                keyIndexWarned = false;
             } catch (IOException e) {
                 LOGGER.warn("no key index for segment {}: {}", segment.path(), e.toString());
             }
@@ -361,7 +359,9 @@ public final class CommitLogWriter implements Runnable {
         for (Staged entry : staged) {
             QueueIndex queue = entry.queue();
             queue.append(entry.baseOffset(), entry.position(), entry.maxTimestamp(), entry.entryBytes(), entry.recordCount());
-            indexKeys(entry);
+            if (keyIndex != null) {
+                keyIndex.addOrSkip(segment, queue.id(), entry.position(), entry.baseOffset(), entry.request().keyHashes());
+            }
             long endOffset = entry.baseOffset() + entry.recordCount();
             AppendResult result = new AppendResult(queue.id(), entry.baseOffset(), endOffset - 1, entry.position(), now);
             CompletableFuture<AppendResult> future = entry.request().future();
@@ -381,25 +381,6 @@ public final class CommitLogWriter implements Runnable {
         writePosition += buffer.limit();
         flusher.onWritten(writePosition, wake);
         clearStaged();
-    }
-
-    /**
-     * Adds the entry's record keys to the key index. The index is derived data: when it cannot grow
-     * (a full disk) the keys are skipped with one WARN and the append still succeeds.
-     */
-    private void indexKeys(Staged entry) {
-        if (keyIndex == null) {
-            return;
-        }
-        try {
-            keyIndex.add(segment, entry.queue().id(), entry.position(), entry.baseOffset(), entry.request().keyHashes());
-        } catch (IOException e) {
-            if (!keyIndexWarned) {
-                keyIndexWarned = true;
-                LOGGER.warn("key index of segment {} cannot grow, its later keys are not indexed: {}", segment.path(),
-                        e.toString());
-            }
-        }
     }
 
     /**

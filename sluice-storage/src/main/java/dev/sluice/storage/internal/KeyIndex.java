@@ -26,6 +26,7 @@ final class KeyIndex {
     private final int entriesPerSegment;
     private final ConcurrentSkipListMap<Long, KeyIndexFile> files = new ConcurrentSkipListMap<>();
     private long skippedCount;
+    private long growthFailures;
 
     /**
      * @param entriesPerSegment the configured entries, capped at {@code segmentBytes / 16}: no
@@ -73,6 +74,21 @@ final class KeyIndex {
                             + "keyIndexEntriesPerSegment)", file.path());
                 }
                 return;
+            }
+        }
+    }
+
+    /**
+     * As {@link #add}, but the key index being derived data, a file that cannot grow (a full disk)
+     * only costs the keys: one WARN, and the append still succeeds. Writer thread.
+     */
+    void addOrSkip(Segment segment, QueueId queue, long logPosition, long baseOffset, long[] keyHashes) {
+        try {
+            add(segment, queue, logPosition, baseOffset, keyHashes);
+        } catch (IOException e) {
+            if (growthFailures++ == 0) {
+                LOGGER.warn("key index of segment {} cannot grow, its later keys are not indexed: {}", segment.path(),
+                        e.toString());
             }
         }
     }

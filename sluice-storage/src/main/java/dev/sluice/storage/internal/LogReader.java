@@ -50,6 +50,21 @@ final class LogReader {
         return new Batches(batches, bytes[0], next[0]);
     }
 
+    /** The segment's mapping, or null when retention deleted it (before it was ever mapped). */
+    private ByteBuffer viewOf(Segment segment, long logPosition) {
+        if (segment == null) {
+            return null;
+        }
+        try {
+            return segment.view();
+        } catch (IOException e) {
+            if (files.segmentFor(logPosition) != segment) {
+                return null;
+            }
+            throw new UncheckedIOException("cannot map " + segment.path(), e);
+        }
+    }
+
     /**
      * The checked batch of the entry at {@code logPosition}, whose size and base offset are read
      * from the log itself (key-index lookups know only the position); null when its segment is gone
@@ -57,13 +72,8 @@ final class LogReader {
      */
     ByteBuffer batchAt(QueueId queue, long logPosition, int headerBytes) {
         Segment segment = files.segmentFor(logPosition);
-        if (segment == null) {
-            return null;
-        }
-        ByteBuffer view;
-        try {
-            view = segment.view();
-        } catch (IOException e) {
+        ByteBuffer view = viewOf(segment, logPosition);
+        if (view == null) {
             return null;
         }
         int at = (int) (logPosition - segment.basePosition());
@@ -81,17 +91,9 @@ final class LogReader {
      */
     ByteBuffer batchAt(QueueId queue, long baseOffset, long logPosition, int entryBytes, int headerBytes) {
         Segment segment = files.segmentFor(logPosition);
-        if (segment == null) {
+        ByteBuffer view = viewOf(segment, logPosition);
+        if (view == null) {
             return null;
-        }
-        ByteBuffer view;
-        try {
-            view = segment.view();
-        } catch (IOException e) {
-            if (files.segmentFor(logPosition) != segment) {
-                return null; // deleted by retention before it was ever mapped
-            }
-            throw new UncheckedIOException("cannot map " + segment.path(), e);
         }
         int at = (int) (logPosition - segment.basePosition());
         int batchStart = at + headerBytes;
