@@ -293,6 +293,48 @@ class LogStoreTest {
     }
 
     @Test
+    void syncFlushNeverShowsAReaderARecordBeforeAnFsyncCoversIt() throws Exception {
+        QueueId queue = new QueueId("t", 0);
+        try (LogStore store = LogStore.open(config().flushPolicy(FlushPolicy.SYNC).segmentBytes(1 << 20).build())) {
+            // A reader samples (visible end offset, then flushed position) while appends stream in.
+            List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean appending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread reader = new Thread(() -> {
+                while (appending.get() && samples.size() < 200_000) {
+                    long end = store.endOffset(queue);
+                    samples.add(new long[] {end, store.flushedPosition()});
+                }
+            }, "visibility-reader");
+            reader.start();
+            java.util.Map<Long, Long> entryEndByLastOffset = new java.util.HashMap<>();
+            List<CompletableFuture<AppendResult>> futures = new ArrayList<>();
+            List<Integer> batchBytes = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                ByteBuffer batch = TestBatches.batch("v" + i, 2, 1);
+                batchBytes.add(batch.remaining());
+                futures.add(store.append(queue, batch));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                AppendResult result = futures.get(i).join();
+                // An entry is its 16-byte header, the topic's name, then the batch.
+                entryEndByLastOffset.put(result.lastOffset(), result.logPosition() + 16 + 1 + batchBytes.get(i));
+            }
+            appending.set(false);
+            reader.join();
+
+            long checked = 0;
+            for (long[] sample : samples) {
+                if (sample[0] > 0) {
+                    assertThat(sample[1]).as("offset %d visible at flushed position %d", sample[0] - 1, sample[1])
+                            .isGreaterThanOrEqualTo(entryEndByLastOffset.get(sample[0] - 1));
+                    checked++;
+                }
+            }
+            assertThat(checked).isGreaterThan(100);
+        }
+    }
+
+    @Test
     void asyncFlushedDurabilityWaitsForAnFsync() {
         try (LogStore store = LogStore.open(config().flushPolicy(FlushPolicy.ASYNC).flushIntervalMs(60_000).build())) {
             AppendResult written = store.append(ORDERS_0, TestBatches.batch("w", 1, 1)).join();

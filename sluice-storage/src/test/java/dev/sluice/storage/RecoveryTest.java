@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.testsupport.ByteFlipper;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -324,19 +324,11 @@ class RecoveryTest {
     }
 
     static void flip(Path file, long position) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(position);
-            int value = raf.read();
-            raf.seek(position);
-            raf.write(value ^ 0xFF);
-        }
+        ByteFlipper.flip(file, position);
     }
 
     private static void zero(Path file, long position, int length) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(position);
-            raf.write(new byte[length]);
-        }
+        ByteFlipper.overwrite(file, position, new byte[length]);
     }
 
     static void deleteTree(Path root) throws IOException {

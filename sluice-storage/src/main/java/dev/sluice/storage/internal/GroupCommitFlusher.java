@@ -33,7 +33,8 @@ public final class GroupCommitFlusher implements Runnable {
     private volatile boolean stopping;
     private volatile boolean stopped;
     private volatile Thread thread;
-    private long fsyncCount;
+    /** Written by the flusher only; volatile because readers (metrics, benchmarks) are other threads. */
+    private volatile long fsyncCount;
 
     GroupCommitFlusher(StorageConfig config, CommitLogFiles files, LogHealth health, long position) {
         this.config = config;

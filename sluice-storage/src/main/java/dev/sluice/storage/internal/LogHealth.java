@@ -25,10 +25,6 @@ public final class LogHealth {
         return failure != null;
     }
 
-    public Throwable failure() {
-        return failure;
-    }
-
     public StorageFailedException failedException() {
         return new StorageFailedException("commit log is FAILED after: " + failure, failure);
     }

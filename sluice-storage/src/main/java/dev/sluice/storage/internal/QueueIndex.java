@@ -89,10 +89,6 @@ public final class QueueIndex {
         return topicBytes;
     }
 
-    Path directory() {
-        return directory;
-    }
-
     /** Bytes of this queue's log-entry header. */
     public int entryHeaderBytes() {
         return LogEntryDescriptor.headerBytes(topicBytes.length);
@@ -334,14 +330,6 @@ public final class QueueIndex {
         for (IndexSegment file : segments) {
             file.force();
         }
-    }
-
-    /** Deletes the whole index, files and directory. Recovery only. */
-    void deleteFiles() throws IOException {
-        for (IndexSegment file : segments) {
-            file.delete();
-        }
-        Files.deleteIfExists(directory);
     }
 
     /** Deletes an index directory whatever it holds. Recovery only. */

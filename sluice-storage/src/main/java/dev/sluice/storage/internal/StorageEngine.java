@@ -159,8 +159,8 @@ public final class StorageEngine {
         long end = queue.visibleEndOffset();
         List<Long> found = new ArrayList<>();
         keyIndex.visit(queue.id(), key, (logPosition, offset) -> {
-            if (offset >= start && offset < end && !found.contains(offset)
-                    && keyAt(queue, logPosition, offset, key)) {
+            // Each record is indexed once, so no offset comes back twice.
+            if (offset >= start && offset < end && keyAt(queue, logPosition, offset, key)) {
                 found.add(offset);
             }
             return found.size() < maxResults;
