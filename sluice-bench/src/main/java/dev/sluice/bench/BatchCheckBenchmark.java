@@ -1,6 +1,6 @@
 package dev.sluice.bench;
 
-import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.record.RecordBatchDescriptor;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package dev.sluice.bench;
 
-import dev.sluice.storage.record.Compression;
-import dev.sluice.storage.record.RecordBatchBuilder;
+import dev.sluice.record.Compression;
+import dev.sluice.record.RecordBatchBuilder;
 import java.nio.ByteBuffer;
 import java.util.Random;
 

@@ -2,9 +2,9 @@ package dev.sluice.storage;
 
 import dev.sluice.storage.internal.QueueIndex;
 import dev.sluice.storage.internal.StorageEngine;
-import dev.sluice.storage.record.InvalidBatchException;
-import dev.sluice.storage.record.RecordBatchDescriptor;
-import dev.sluice.storage.record.RecordKeys;
+import dev.sluice.record.InvalidBatchException;
+import dev.sluice.record.RecordBatchDescriptor;
+import dev.sluice.record.RecordKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package dev.sluice.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.record.RecordBatchDescriptor;
 import dev.sluice.testsupport.ChildJvm;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

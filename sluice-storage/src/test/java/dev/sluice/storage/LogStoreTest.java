@@ -4,8 +4,8 @@ import dev.sluice.testsupport.ThreadLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.storage.record.InvalidBatchException;
-import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.record.InvalidBatchException;
+import dev.sluice.record.RecordBatchDescriptor;
 import dev.sluice.testsupport.ChildJvm;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.sluice.testsupport.ThreadLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.record.RecordBatchDescriptor;
 import dev.sluice.testsupport.ByteFlipper;
 import java.io.IOException;
 import java.nio.ByteBuffer;

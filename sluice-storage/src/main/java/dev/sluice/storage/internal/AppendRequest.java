@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One validated batch handed to the writer. The writer copies the batch; the caller's buffer is
  * not changed and may be reused once the future completes. {@code keyHashes} are the batch's record
- * keys ({@link dev.sluice.storage.record.RecordKeys#keyHashes}), worked out on the caller's thread.
+ * keys ({@link dev.sluice.record.RecordKeys#keyHashes}), worked out on the caller's thread.
  */
 public record AppendRequest(QueueId queue, ByteBuffer batch, long[] keyHashes, Durability durability,
         CompletableFuture<AppendResult> future) {}

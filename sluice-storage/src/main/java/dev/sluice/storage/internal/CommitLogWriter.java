@@ -8,7 +8,7 @@ import dev.sluice.storage.StorageClosedException;
 import dev.sluice.storage.StorageConfig;
 import dev.sluice.storage.StorageException;
 import dev.sluice.storage.StorageFullException;
-import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.record.RecordBatchDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

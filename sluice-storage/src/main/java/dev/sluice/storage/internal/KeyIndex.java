@@ -1,7 +1,7 @@
 package dev.sluice.storage.internal;
 
 import dev.sluice.storage.QueueId;
-import dev.sluice.storage.record.RecordKeys;
+import dev.sluice.record.RecordKeys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.sluice.storage.internal;
 
-import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.record.RecordBatchDescriptor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;

@@ -2,7 +2,7 @@ package dev.sluice.storage.internal;
 
 import dev.sluice.storage.CorruptLogException;
 import dev.sluice.storage.QueueId;
-import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.record.RecordBatchDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -3,9 +3,9 @@ package dev.sluice.storage.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.sluice.storage.record.Compression;
-import dev.sluice.storage.record.RecordBatchBuilder;
-import dev.sluice.storage.record.RecordBatchDescriptor;
+import dev.sluice.record.Compression;
+import dev.sluice.record.RecordBatchBuilder;
+import dev.sluice.record.RecordBatchDescriptor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;

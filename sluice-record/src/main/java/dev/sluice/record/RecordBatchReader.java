@@ -1,12 +1,12 @@
-package dev.sluice.storage.record;
+package dev.sluice.record;
 
-import static dev.sluice.storage.record.RecordBatchDescriptor.HEADER_BYTES;
-import static dev.sluice.storage.record.RecordBatchDescriptor.LOG_OVERHEAD;
-import static dev.sluice.storage.record.RecordBatchDescriptor.MAGIC;
-import static dev.sluice.storage.record.RecordBatchDescriptor.RECORDS_BYTES_MAX_DEFAULT;
-import static dev.sluice.storage.record.RecordBatchDescriptor.RECORDS_BYTES_MAX_LIMIT;
-import static dev.sluice.storage.record.RecordBatchDescriptor.RECORDS_OFFSET;
-import static dev.sluice.storage.record.RecordBatchDescriptor.TIMESTAMP_TYPE_MASK;
+import static dev.sluice.record.RecordBatchDescriptor.HEADER_BYTES;
+import static dev.sluice.record.RecordBatchDescriptor.LOG_OVERHEAD;
+import static dev.sluice.record.RecordBatchDescriptor.MAGIC;
+import static dev.sluice.record.RecordBatchDescriptor.RECORDS_BYTES_MAX_DEFAULT;
+import static dev.sluice.record.RecordBatchDescriptor.RECORDS_BYTES_MAX_LIMIT;
+import static dev.sluice.record.RecordBatchDescriptor.RECORDS_OFFSET;
+import static dev.sluice.record.RecordBatchDescriptor.TIMESTAMP_TYPE_MASK;
 
 import java.io.IOException;
 import java.io.InputStream;

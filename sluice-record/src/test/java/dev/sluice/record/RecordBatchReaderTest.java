@@ -1,13 +1,13 @@
-package dev.sluice.storage.record;
+package dev.sluice.record;
 
-import static dev.sluice.storage.record.KafkaInterop.buildWithSluice;
-import static dev.sluice.storage.record.KafkaInterop.sampleRecords;
-import static dev.sluice.storage.record.KafkaInterop.utf8Bytes;
-import static dev.sluice.storage.record.KafkaInterop.withBaseOffset;
+import static dev.sluice.record.KafkaInterop.buildWithSluice;
+import static dev.sluice.record.KafkaInterop.sampleRecords;
+import static dev.sluice.record.KafkaInterop.utf8Bytes;
+import static dev.sluice.record.KafkaInterop.withBaseOffset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.storage.record.InvalidBatchException.Reason;
+import dev.sluice.record.InvalidBatchException.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

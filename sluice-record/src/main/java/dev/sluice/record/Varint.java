@@ -1,4 +1,4 @@
-package dev.sluice.storage.record;
+package dev.sluice.record;
 
 import java.nio.ByteBuffer;
 

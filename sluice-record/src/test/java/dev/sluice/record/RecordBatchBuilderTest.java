@@ -1,6 +1,6 @@
-package dev.sluice.storage.record;
+package dev.sluice.record;
 
-import static dev.sluice.storage.record.KafkaInterop.utf8Bytes;
+import static dev.sluice.record.KafkaInterop.utf8Bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

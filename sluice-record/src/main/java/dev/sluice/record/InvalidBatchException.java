@@ -1,4 +1,4 @@
-package dev.sluice.storage.record;
+package dev.sluice.record;
 
 /**
  * A record batch that breaks a rule of the RecordBatch v2 format or a configured limit. The

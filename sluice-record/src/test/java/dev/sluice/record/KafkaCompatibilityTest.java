@@ -1,10 +1,10 @@
-package dev.sluice.storage.record;
+package dev.sluice.record;
 
-import static dev.sluice.storage.record.KafkaInterop.buildWithKafka;
-import static dev.sluice.storage.record.KafkaInterop.buildWithSluice;
-import static dev.sluice.storage.record.KafkaInterop.readWithKafka;
-import static dev.sluice.storage.record.KafkaInterop.sampleRecords;
-import static dev.sluice.storage.record.KafkaInterop.withBaseOffset;
+import static dev.sluice.record.KafkaInterop.buildWithKafka;
+import static dev.sluice.record.KafkaInterop.buildWithSluice;
+import static dev.sluice.record.KafkaInterop.readWithKafka;
+import static dev.sluice.record.KafkaInterop.sampleRecords;
+import static dev.sluice.record.KafkaInterop.withBaseOffset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,12 +1,12 @@
-package dev.sluice.storage.record;
+package dev.sluice.record;
 
-import static dev.sluice.storage.record.KafkaInterop.buildWithSluice;
-import static dev.sluice.storage.record.KafkaInterop.sampleRecords;
+import static dev.sluice.record.KafkaInterop.buildWithSluice;
+import static dev.sluice.record.KafkaInterop.sampleRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.storage.record.InvalidBatchException.Reason;
+import dev.sluice.record.InvalidBatchException.Reason;
 import java.nio.ByteBuffer;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
