@@ -22,6 +22,9 @@ import java.util.TreeMap;
  * <p>Immutable and thread-safe.
  */
 public final class Settings {
+    /** {@code SLUICE_*} variables that belong to the {@code sluice} command, not the broker: never an error. */
+    public static final java.util.Set<String> COMMAND_VARIABLES = java.util.Set.of("SLUICE_JAVA_OPTS", "SLUICE_BOOTSTRAP");
+
     private final Map<String, Object> values;
     private final Map<String, String> sources;
 
@@ -54,7 +57,7 @@ public final class Settings {
             byEnvironmentName.put(key.environmentName(), key);
         }
         for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
-            if (!variable.getKey().startsWith("SLUICE_")) {
+            if (!variable.getKey().startsWith("SLUICE_") || COMMAND_VARIABLES.contains(variable.getKey())) {
                 continue;
             }
             ConfigKey key = byEnvironmentName.get(variable.getKey());

@@ -40,7 +40,8 @@ class SettingsTest {
         Path file = write("server.port = 9000\nstorage.segmentBytes = 256m\nstorage.retention = 2h\n");
 
         Settings fileOnly = Settings.load(file, Map.of(), Map.of());
-        Settings withEnvironment = Settings.load(file, Map.of("SLUICE_SERVER_PORT", "9100", "PATH", "/bin"), Map.of());
+        Settings withEnvironment = Settings.load(file,
+                Map.of("SLUICE_SERVER_PORT", "9100", "PATH", "/bin", "SLUICE_JAVA_OPTS", "-Xmx1g"), Map.of());
         Settings withOverride = Settings.load(file, Map.of("SLUICE_SERVER_PORT", "9100"), Map.of("server.port", "9200"));
 
         assertThat(fileOnly.number(ConfigKeys.PORT)).isEqualTo(9000);
