@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SluiceCommand.Version.class,
         description = "Sluice message broker: run a broker, manage topics and groups, produce, consume, measure.",
-        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                GroupCommand.class, PerfCommand.class})
+        subcommands = {ServerCommand.class})
 public final class SluiceCommand {
 
     /** Runs the command line and exits with its code (0 ok, 1 failure, 2 usage error). */
