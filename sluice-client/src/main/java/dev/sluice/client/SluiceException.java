@@ -1,5 +1,7 @@
 package dev.sluice.client;
 
+import dev.sluice.protocol.ErrorCode;
+
 /**
  * The base of every exception the Sluice client throws for a failed operation (arguments the
  * caller got wrong are {@link IllegalArgumentException}s, use after close an
@@ -12,17 +14,31 @@ package dev.sluice.client;
 public class SluiceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final ErrorCode errorCode;
     private final boolean retriable;
 
-    /** An exception with a message. */
+    /** An exception from the client itself (no broker error code). */
     public SluiceException(String message, boolean retriable) {
         this(message, retriable, null);
     }
 
-    /** An exception with a message and a cause. */
+    /** An exception from the client itself (no broker error code), with a cause. */
     public SluiceException(String message, boolean retriable, Throwable cause) {
         super(message, cause);
+        this.errorCode = null;
         this.retriable = retriable;
+    }
+
+    /** An error the broker answered with; retriable as the code says. */
+    public SluiceException(ErrorCode errorCode, String message) {
+        super(errorCode + ": " + (message == null ? errorCode.defaultMessage() : message));
+        this.errorCode = errorCode;
+        this.retriable = errorCode.retriable();
+    }
+
+    /** The broker's error code, or {@code null} when the failure arose in the client. */
+    public ErrorCode errorCode() {
+        return errorCode;
     }
 
     /** Whether the same operation may succeed if tried again later. */
