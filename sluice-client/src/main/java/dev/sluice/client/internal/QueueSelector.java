@@ -79,19 +79,16 @@ public final class QueueSelector {
             h ^= k;
         }
         int tail = blocks * 4;
-        switch (length - tail) {
-            case 3:
-                h ^= (data[tail + 2] & 0xff) << 16;
-                // fall through: the tail bytes are mixed in together
-            case 2:
-                h ^= (data[tail + 1] & 0xff) << 8;
-                // fall through
-            case 1:
-                h ^= data[tail] & 0xff;
-                h *= MURMUR2_M;
-                break;
-            default:
-                break;
+        int tailBytes = length - tail;
+        if (tailBytes == 3) {
+            h ^= (data[tail + 2] & 0xff) << 16;
+        }
+        if (tailBytes >= 2) {
+            h ^= (data[tail + 1] & 0xff) << 8;
+        }
+        if (tailBytes >= 1) {
+            h ^= data[tail] & 0xff;
+            h *= MURMUR2_M;
         }
         h ^= h >>> 13;
         h *= MURMUR2_M;
