@@ -107,7 +107,9 @@ public final class SluiceProducer implements Producer {
             memory.reserve(sizeBytes, remainingMs);
             long timestampMs = message.timestampMs() == Message.NO_TIMESTAMP ? System.currentTimeMillis()
                     : message.timestampMs();
-            return accumulator.append(message.topic(), queue, oneway, message, timestampMs, sizeBytes,
+            // acks NONE means no answer: the protocol requires such requests to be ONEWAY.
+            boolean noAnswer = oneway || config.acks() == dev.sluice.client.Acks.NONE;
+            return accumulator.append(message.topic(), queue, noAnswer, message, timestampMs, sizeBytes,
                     MonotonicClock.nowMs());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
