@@ -1,0 +1,98 @@
+package dev.sluice.client;
+
+import dev.sluice.client.internal.SluiceAdmin;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Manages topics, consumer groups and offsets. Every method sends one or two requests and waits
+ * for the answer (at most {@code requestTimeoutMs}); failures are {@link SluiceException}s
+ * carrying the broker's error code.
+ *
+ * <p>Thread-safe.
+ */
+public interface Admin extends AutoCloseable {
+
+    /** Creates an admin client; it connects on first use. */
+    static Admin create(AdminConfig config) {
+        return new SluiceAdmin(config);
+    }
+
+    /** Creates an admin client with default settings for the broker at {@code bootstrap}. */
+    static Admin create(String bootstrap) {
+        return create(AdminConfig.of(bootstrap));
+    }
+
+    /** How a topic's appends reach the disk. */
+    enum FlushPolicy {
+        /** The broker's setting. */
+        BROKER_DEFAULT,
+        /** Periodic fsync: an append completes when written. */
+        ASYNC,
+        /** Every append waits for an fsync. */
+        SYNC
+    }
+
+    /** Creates a topic with the broker's retention and flush policy. */
+    void createTopic(String topic, int queueCount);
+
+    /**
+     * Creates a topic.
+     *
+     * @param retentionMs how long its messages are kept, or -1 for the broker's retention
+     * @throws SluiceException {@code TOPIC_EXISTS}, {@code INVALID_TOPIC}, {@code INVALID_CONFIG}
+     */
+    void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy);
+
+    /** Deletes a topic; its messages are unreadable at once. */
+    void deleteTopic(String topic);
+
+    /** Every topic with its queue count. */
+    List<TopicInfo> listTopics();
+
+    /** A topic's settings and each queue's start and end offsets. */
+    TopicDescription describeTopic(String topic);
+
+    /** Every consumer group. */
+    List<GroupInfo> listGroups();
+
+    /** A group's members, their queues, and each queue's committed offset, end offset and lag. */
+    GroupDescription describeGroup(String group);
+
+    /**
+     * Moves a group's committed offsets on every queue of {@code topic} to {@code reset}.
+     *
+     * @throws GroupNotEmptyException if the group has members: stop them first
+     */
+    void resetOffsets(String group, String topic, OffsetReset reset);
+
+    /** The offsets {@code reset} points at in each queue of {@code topic}. */
+    Map<Integer, Long> listOffsets(String topic, OffsetReset reset);
+
+    /** Closes the connection. Idempotent. */
+    @Override
+    void close();
+
+    /** A topic and its queue count. */
+    record TopicInfo(String topic, int queueCount) {}
+
+    /** A queue's first readable offset and the offset its next message gets. */
+    record QueueOffsets(int queue, long startOffset, long endOffset) {}
+
+    /** A topic's settings and queues. */
+    record TopicDescription(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy,
+            long createdAtMs, List<QueueOffsets> queues) {}
+
+    /** A group, the topic it reads and its member count. */
+    record GroupInfo(String group, String topic, int memberCount) {}
+
+    /** A member of a group and the queues it owns. */
+    record GroupMember(String memberId, String clientId, String host, List<Integer> queues) {}
+
+    /** A queue as a group sees it; {@code committedOffset} -1 when nothing is committed, {@code owner} null when free. */
+    record QueueLag(int queue, String owner, long committedOffset, long endOffset, long lag) {}
+
+    /** A group's state. */
+    record GroupDescription(String group, String topic, int generation, List<GroupMember> members,
+            List<QueueLag> queues) {}
+}

@@ -1,0 +1,264 @@
+package dev.sluice.client.internal;
+
+import dev.sluice.client.ProducerConfig;
+import dev.sluice.client.SluiceException;
+import dev.sluice.client.SluiceTimeoutException;
+import dev.sluice.protocol.Acks;
+import dev.sluice.protocol.ErrorCode;
+import dev.sluice.protocol.ProduceRequest;
+import dev.sluice.protocol.ProduceResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's sender thread, {@code sluice-producer-sender}: takes ready batches from the
+ * {@link RecordAccumulator}, groups them per topic into PRODUCE requests, sends them, and
+ * completes, retries or fails each batch by its answer.
+ *
+ * <p>It alone owns batches from drain to completion; answers arrive on the event loop and are
+ * queued to it, so that application callbacks never run on the network thread. At most
+ * {@code inFlightRequestsMax} requests are in flight. A batch whose attempt failed with a
+ * retriable error (or a lost connection, or a timeout) goes back to the head of its queue after
+ * an exponential back-off with jitter, until {@code deliveryTimeoutMs} after its creation; the
+ * accumulator sends a queue's next batch only after the previous one completed, so order within
+ * a queue holds across retries. A retried batch may have been stored by the earlier attempt:
+ * delivery is at-least-once.
+ */
+public final class ProducerSender implements Runnable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ProducerSender.class);
+    /** The most batch bytes one PRODUCE request carries (one batch alone may exceed it). */
+    static final int REQUEST_BYTES_MAX = 8 * 1024 * 1024;
+    /** The longest the thread sleeps without looking at expiry and close. */
+    private static final long IDLE_WAIT_MS = 100;
+
+    private final ProducerConfig config;
+    private final RecordAccumulator accumulator;
+    private final BufferMemory memory;
+    private final BrokerConnection connection;
+    private final TopicMetadata metadata;
+    private final RetryBackoff backoff;
+    private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+    private int inFlightRequests;
+    private volatile boolean closing;
+    private volatile boolean forceClose;
+    private volatile boolean stopped;
+
+    /** A sender for one producer. */
+    public ProducerSender(ProducerConfig config, RecordAccumulator accumulator, BufferMemory memory,
+            BrokerConnection connection, TopicMetadata metadata) {
+        this.config = config;
+        this.accumulator = accumulator;
+        this.memory = memory;
+        this.connection = connection;
+        this.metadata = metadata;
+        this.backoff = RetryBackoff.of(config.retryBackoffMs(), config.retryBackoffMaxMs());
+    }
+
+    /** Sends what is buffered, then ends. */
+    public void initiateClose() {
+        closing = true;
+        accumulator.beginClose();
+    }
+
+    /** Ends at once; what is left fails. */
+    public void forceClose() {
+        forceClose = true;
+        closing = true;
+        accumulator.beginClose();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                runCompletions();
+                if (forceClose || (closing && accumulator.isEmpty() && inFlightRequests == 0)) {
+                    break;
+                }
+                long nowMs = MonotonicClock.nowMs();
+                for (ProducerBatch expired : accumulator.expire(nowMs, config.deliveryTimeoutMs())) {
+                    fail(expired, new SluiceTimeoutException(String.format(
+                            "%d messages for %s queue %d not sent within deliveryTimeoutMs %,d",
+                            expired.messageCount(), expired.topic(), expired.queue(), config.deliveryTimeoutMs())));
+                }
+                int room = config.inFlightRequestsMax() - inFlightRequests;
+                if (room > 0) {
+                    sendReady(nowMs, room);
+                }
+                if (completions.isEmpty()) {
+                    accumulator.awaitWork(accumulator.nextReadyDelayMs(MonotonicClock.nowMs(), IDLE_WAIT_MS));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            LOGGER.error("producer sender failed; buffered messages fail", t);
+        } finally {
+            stopped = true;
+            failRemaining();
+        }
+    }
+
+    private void failRemaining() {
+        runCompletions();
+        SluiceException closed = new SluiceException("the producer closed before the message was sent", false);
+        for (ProducerBatch batch : accumulator.drainAll()) {
+            fail(batch, closed);
+        }
+    }
+
+    private synchronized void runCompletions() {
+        Runnable completion;
+        while ((completion = completions.poll()) != null) {
+            completion.run();
+        }
+    }
+
+    private void sendReady(long nowMs, int room) {
+        List<ProducerBatch> ready = accumulator.drain(nowMs, Integer.MAX_VALUE);
+        if (ready.isEmpty()) {
+            return;
+        }
+        List<List<ProducerBatch>> requests = groupIntoRequests(ready);
+        for (int i = 0; i < requests.size(); i++) {
+            if (i < room) {
+                send(requests.get(i));
+            } else {
+                // Over the in-flight limit: back to the head of their queues, to go next time.
+                for (ProducerBatch batch : requests.get(i)) {
+                    accumulator.requeue(batch, 0);
+                }
+            }
+        }
+    }
+
+    /** One request per topic and kind (one-way or not), each at most {@link #REQUEST_BYTES_MAX}. */
+    private static List<List<ProducerBatch>> groupIntoRequests(List<ProducerBatch> batches) {
+        Map<String, List<ProducerBatch>> open = new LinkedHashMap<>();
+        Map<String, Integer> openBytes = new LinkedHashMap<>();
+        List<List<ProducerBatch>> requests = new ArrayList<>();
+        for (ProducerBatch batch : batches) {
+            String key = batch.topic() + (batch.oneway() ? "\u0000oneway" : "");
+            int bytes = batch.bytes().remaining();
+            List<ProducerBatch> request = open.get(key);
+            if (request != null && openBytes.get(key) + bytes > REQUEST_BYTES_MAX) {
+                request = null;
+            }
+            if (request == null) {
+                request = new ArrayList<>();
+                open.put(key, request);
+                openBytes.put(key, 0);
+                requests.add(request);
+            }
+            request.add(batch);
+            openBytes.merge(key, bytes, Integer::sum);
+        }
+        return requests;
+    }
+
+    private void send(List<ProducerBatch> batches) {
+        ProducerBatch first = batches.get(0);
+        List<ProduceRequest.Entry> entries = new ArrayList<>(batches.size());
+        for (ProducerBatch batch : batches) {
+            batch.beginAttempt();
+            entries.add(ProduceRequest.entry(batch.queue(), batch.bytes()));
+        }
+        inFlightRequests++;
+        if (first.oneway()) {
+            ProduceRequest request = new ProduceRequest(first.topic(), Acks.NONE, config.requestTimeoutMs(), entries);
+            connection.sendOneway(request).whenComplete((written, failure) ->
+                    enqueue(() -> onOnewayWritten(batches, failure)));
+            return;
+        }
+        Acks acks = Acks.forValue((byte) config.acks().wireValue());
+        ProduceRequest request = new ProduceRequest(first.topic(), acks, config.requestTimeoutMs(), entries);
+        connection.<ProduceResponse>send(request, config.requestTimeoutMs()).whenComplete((response, failure) ->
+                enqueue(() -> onResponse(batches, response, failure)));
+    }
+
+    private void enqueue(Runnable completion) {
+        completions.add(completion);
+        accumulator.wakeup();
+        if (stopped) {
+            // The thread has ended (forced close): answers still due are handled where they land.
+            runCompletions();
+        }
+    }
+
+    private void onOnewayWritten(List<ProducerBatch> batches, Throwable failure) {
+        inFlightRequests--;
+        for (ProducerBatch batch : batches) {
+            if (failure == null) {
+                succeed(batch, -1L);
+            } else {
+                // At-most-once: a one-way batch is never retried.
+                fail(batch, Errors.unwrap(failure));
+            }
+        }
+    }
+
+    private void onResponse(List<ProducerBatch> batches, ProduceResponse response, Throwable failure) {
+        inFlightRequests--;
+        if (failure != null || response.isError()) {
+            Throwable cause = failure != null ? Errors.unwrap(failure)
+                    : Errors.toException(response.errorCode(), response.errorMessage());
+            for (ProducerBatch batch : batches) {
+                retryOrFail(batch, cause);
+            }
+            return;
+        }
+        List<ProduceResponse.Entry> entries = response.entries();
+        for (int i = 0; i < batches.size(); i++) {
+            ProducerBatch batch = batches.get(i);
+            if (i >= entries.size()) {
+                retryOrFail(batch, new SluiceException("PRODUCE answer has fewer entries than the request", true));
+                continue;
+            }
+            ProduceResponse.Entry entry = entries.get(i);
+            if (entry.errorCode() == ErrorCode.NONE) {
+                succeed(batch, entry.baseOffset());
+            } else {
+                if (entry.errorCode() == ErrorCode.UNKNOWN_TOPIC || entry.errorCode() == ErrorCode.UNKNOWN_QUEUE) {
+                    metadata.invalidate(batch.topic());
+                }
+                retryOrFail(batch, Errors.toException(entry.errorCode(), entry.errorMessage()));
+            }
+        }
+    }
+
+    private void retryOrFail(ProducerBatch batch, Throwable cause) {
+        if (!Errors.retriable(cause) || forceClose) {
+            fail(batch, cause);
+            return;
+        }
+        long nowMs = MonotonicClock.nowMs();
+        long backoffMs = backoff.backoffMs(batch.attempts());
+        if (nowMs + backoffMs - batch.createdMs() >= config.deliveryTimeoutMs()) {
+            fail(batch, new SluiceTimeoutException(String.format(
+                    "%d messages for %s queue %d not delivered within deliveryTimeoutMs %,d after %d attempts",
+                    batch.messageCount(), batch.topic(), batch.queue(), config.deliveryTimeoutMs(), batch.attempts()),
+                    cause));
+            return;
+        }
+        LOGGER.debug("retrying batch topic={} queue={} attempt={} backoffMs={} cause={}", batch.topic(),
+                batch.queue(), batch.attempts(), backoffMs, cause.toString());
+        accumulator.requeue(batch, nowMs + backoffMs);
+    }
+
+    private void succeed(ProducerBatch batch, long baseOffset) {
+        accumulator.complete(batch);
+        memory.release(batch.reservedBytes());
+        batch.complete(baseOffset);
+    }
+
+    private void fail(ProducerBatch batch, Throwable cause) {
+        accumulator.complete(batch);
+        memory.release(batch.reservedBytes());
+        batch.fail(cause);
+    }
+}

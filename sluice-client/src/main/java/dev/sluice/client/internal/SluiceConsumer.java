@@ -1,0 +1,448 @@
+package dev.sluice.client.internal;
+
+import dev.sluice.client.AckMode;
+import dev.sluice.client.Consumer;
+import dev.sluice.client.ConsumerConfig;
+import dev.sluice.client.MessageListener;
+import dev.sluice.client.OffsetReset;
+import dev.sluice.client.ReceivedMessage;
+import dev.sluice.client.SluiceException;
+import dev.sluice.protocol.ErrorCode;
+import dev.sluice.protocol.FetchRequest;
+import dev.sluice.protocol.FetchResponse;
+import dev.sluice.protocol.LeaveGroupRequest;
+import dev.sluice.protocol.LeaveGroupResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link Consumer}; see its doc for the threading rules. */
+public final class SluiceConsumer implements Consumer {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SluiceConsumer.class);
+    /** Fetch a queue only when at least this much is readable: one record. */
+    private static final int FETCH_MIN_BYTES = 1;
+
+    private final ConsumerConfig config;
+    private final ClientIo io;
+    private final BrokerConnection connection;
+    private final RetryBackoff backoff;
+    private final GroupMembership membership = new GroupMembership();
+    private final AtomicReference<Thread> user = new AtomicReference<>();
+    private volatile PushListenerLoop pushLoop;
+    private String topic;
+    private GroupOffsets offsets;
+    private OwnedQueues owned;
+    private ConsumerHeartbeat heartbeat;
+    private Thread heartbeatThread;
+    private Thread listenerThread;
+    private volatile boolean closed;
+
+    /** A consumer; it connects on subscribe. */
+    public SluiceConsumer(ConsumerConfig config) {
+        this.config = config;
+        this.io = new ClientIo();
+        this.backoff = RetryBackoff.of(config.retryBackoffMs(), config.retryBackoffMaxMs());
+        this.connection = new BrokerConnection(io, BrokerAddress.parse(config.bootstrap()), backoff, (id, push) -> {
+            PushListenerLoop loop = pushLoop;
+            if (loop != null) {
+                loop.onPush(id, push);
+            }
+        });
+    }
+
+    @Override
+    public void subscribe(String topic) {
+        if (config.group() == null) {
+            throw new IllegalStateException("the config names no group: use subscribe(topic, group)");
+        }
+        subscribe(topic, config.group());
+    }
+
+    @Override
+    public synchronized void subscribe(String topic, String group) {
+        ensureOpen();
+        if (this.topic != null) {
+            throw new IllegalStateException("already subscribed to " + this.topic);
+        }
+        this.topic = topic;
+        this.offsets = new GroupOffsets(connection, group, topic, config.requestTimeoutMs());
+        this.owned = new OwnedQueues(membership, offsets, config.ackMode(), config.autoOffsetReset());
+        this.heartbeat = new ConsumerHeartbeat(connection, membership, group, topic, config.clientId(),
+                config.sessionTimeoutMs(), config.requestTimeoutMs(), backoff);
+        this.heartbeatThread = new Thread(heartbeat, "sluice-consumer-heartbeat");
+        heartbeatThread.setDaemon(true);
+        heartbeatThread.start();
+    }
+
+    @Override
+    public List<ReceivedMessage> poll(Duration timeout) {
+        acquire();
+        try {
+            ensureSubscribed();
+            if (pushLoop != null) {
+                throw new IllegalStateException("the consumer is in push mode: no poll");
+            }
+            return pollOwned(System.nanoTime() + timeout.toNanos());
+        } finally {
+            release();
+        }
+    }
+
+    private List<ReceivedMessage> pollOwned(long deadlineNs) {
+        if (config.ackMode() == AckMode.AFTER_PROCESSING) {
+            commitAsyncOwned();
+        }
+        int failures = 0;
+        while (true) {
+            membership.checkFatal();
+            try {
+                owned.applyChanges(NO_HOOKS);
+                CompletableFuture<Void> changed = membership.changedFuture();
+                long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+                Map<Integer, Long> positions = owned.positions();
+                if (positions.isEmpty()) {
+                    await(changed, remainingMs);
+                } else {
+                    int maxWaitMs = (int) Math.min(config.fetchMaxWaitMs(), remainingMs);
+                    CompletableFuture<List<FetchedQueue>> fetch = sendFetch(positions, maxWaitMs);
+                    await(CompletableFuture.anyOf(fetch, changed), maxWaitMs + (long) config.requestTimeoutMs());
+                    if (fetch.isDone()) {
+                        List<ReceivedMessage> messages = onFetched(fetch.join(), positions);
+                        failures = 0;
+                        if (!messages.isEmpty()) {
+                            if (config.ackMode() == AckMode.BEFORE_PROCESSING) {
+                                commitOwned();
+                            }
+                            return messages;
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!Errors.retriable(e)) {
+                    throw Errors.asRuntime(e);
+                }
+                failures++;
+                LOGGER.debug("poll step failed topic={} failures={} cause={}", topic, failures,
+                        Errors.unwrap(e).toString());
+                long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+                await(membership.changedFuture(), Math.min(backoff.backoffMs(failures), remainingMs));
+            }
+            if (System.nanoTime() - deadlineNs >= 0) {
+                return List.of();
+            }
+        }
+    }
+
+    private static void await(CompletableFuture<?> future, long timeoutMs) {
+        try {
+            future.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SluiceException("interrupted in poll", false, e);
+        } catch (ExecutionException | TimeoutException e) {
+            // The caller looks at the fetch itself.
+        }
+    }
+
+    private CompletableFuture<List<FetchedQueue>> sendFetch(Map<Integer, Long> positions, int maxWaitMs) {
+        List<FetchRequest.Entry> entries = new ArrayList<>(positions.size());
+        positions.forEach((queue, offset) ->
+                entries.add(new FetchRequest.Entry(topic, queue, offset, config.queueFetchMaxBytes())));
+        FetchRequest request = new FetchRequest(maxWaitMs, FETCH_MIN_BYTES, config.fetchMaxBytes(), entries);
+        return connection.send(request, maxWaitMs + (long) config.requestTimeoutMs(),
+                (FetchResponse response) -> FetchedQueue.copyOf(response));
+    }
+
+    /** Messages of a fetch whose positions are still current; positions advance past them. */
+    private List<ReceivedMessage> onFetched(List<FetchedQueue> fetched, Map<Integer, Long> asked) {
+        List<ReceivedMessage> messages = new ArrayList<>();
+        for (FetchedQueue queue : fetched) {
+            Long position = owned.position(queue.queue());
+            if (position == null || !position.equals(asked.get(queue.queue()))) {
+                continue; // revoked or moved (seek) since the fetch was sent
+            }
+            if (queue.errorCode() == ErrorCode.OFFSET_OUT_OF_RANGE) {
+                long reset = offsets.resolve(Set.of(queue.queue()), config.autoOffsetReset()).get(queue.queue());
+                LOGGER.info("position out of range, reset topic={} queue={} from={} to={}", topic, queue.queue(),
+                        position, reset);
+                owned.position(queue.queue(), reset);
+                continue;
+            }
+            if (queue.errorCode() != ErrorCode.NONE) {
+                throw Errors.toException(queue.errorCode(), queue.errorMessage());
+            }
+            long next = RecordsParser.parse(topic, queue.queue(), queue.records(), position,
+                    config.maxPollMessages(), messages);
+            owned.position(queue.queue(), next);
+        }
+        return messages;
+    }
+
+    @Override
+    public void listen(MessageListener listener) {
+        acquire();
+        try {
+            ensureSubscribed();
+            if (pushLoop != null) {
+                throw new IllegalStateException("already listening");
+            }
+            PushListenerLoop loop = new PushListenerLoop(config, topic, connection, membership, owned, offsets,
+                    listener);
+            pushLoop = loop;
+            listenerThread = new Thread(loop, "sluice-consumer-listener");
+            listenerThread.setDaemon(true);
+            listenerThread.start();
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void commitSync() {
+        acquire();
+        try {
+            ensureSubscribed();
+            commitOwned();
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> commitAsync() {
+        acquire();
+        try {
+            ensureSubscribed();
+            return commitAsyncOwned();
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void commit(Map<Integer, Long> offsetsToCommit) {
+        acquire();
+        try {
+            ensureSubscribed();
+            Map<Integer, Long> copy = Map.copyOf(offsetsToCommit);
+            join(offsets.commit(membership.memberId(), copy));
+            owned.markCommitted(copy);
+        } finally {
+            release();
+        }
+    }
+
+    private void commitOwned() {
+        join(commitAsyncOwned());
+    }
+
+    private CompletableFuture<Void> commitAsyncOwned() {
+        Map<Integer, Long> positions = owned.uncommitted();
+        if (positions.isEmpty() || !membership.isJoined()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return offsets.commit(membership.memberId(), positions).thenRun(() -> owned.markCommitted(positions));
+    }
+
+    private static void join(CompletableFuture<?> future) {
+        try {
+            future.join();
+        } catch (RuntimeException e) {
+            throw Errors.asRuntime(e);
+        }
+    }
+
+    @Override
+    public void seek(int queue, long offset) {
+        acquire();
+        try {
+            ensureSubscribed();
+            if (owned.position(queue) == null) {
+                throw new IllegalArgumentException("queue " + queue + " is not owned by this member; owned: "
+                        + owned.queues());
+            }
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset " + offset + " is negative");
+            }
+            owned.position(queue, offset);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void seekToTime(long timestampMs) {
+        seekAll(OffsetReset.toTimestamp(timestampMs));
+    }
+
+    @Override
+    public void seekToBeginning() {
+        seekAll(OffsetReset.EARLIEST);
+    }
+
+    @Override
+    public void seekToEnd() {
+        seekAll(OffsetReset.LATEST);
+    }
+
+    private void seekAll(OffsetReset reset) {
+        acquire();
+        try {
+            ensureSubscribed();
+            Set<Integer> queues = owned.queues();
+            if (!queues.isEmpty()) {
+                offsets.resolve(queues, reset).forEach(owned::position);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public long position(int queue) {
+        ensureSubscribed();
+        Long position = owned.position(queue);
+        if (position == null) {
+            throw new IllegalArgumentException("queue " + queue + " is not owned by this member");
+        }
+        return position;
+    }
+
+    @Override
+    public Set<Integer> assignment() {
+        return owned == null ? Set.of() : owned.queues();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (topic != null) {
+                stopListener();
+                if (listenerThread == null && config.ackMode() == AckMode.AFTER_PROCESSING) {
+                    try {
+                        commitOwned();
+                    } catch (RuntimeException e) {
+                        LOGGER.warn("commit at close failed topic={} cause={}", topic, e.toString());
+                    }
+                }
+                stopHeartbeat();
+                leaveGroup();
+            }
+        } finally {
+            connection.close();
+            io.close();
+        }
+    }
+
+    /**
+     * Ends the consumer as a crash would: no commit, no LEAVE_GROUP; the broker frees its queues
+     * when its session expires. For fault tests.
+     */
+    public void abort() {
+        closed = true;
+        PushListenerLoop loop = pushLoop;
+        if (loop != null) {
+            loop.abort();
+            joinQuietly(listenerThread);
+        }
+        if (heartbeat != null) {
+            stopHeartbeat();
+        }
+        connection.close();
+        io.close();
+    }
+
+    private void stopListener() {
+        PushListenerLoop loop = pushLoop;
+        if (loop != null) {
+            loop.stop();
+            joinQuietly(listenerThread);
+        }
+    }
+
+    private void stopHeartbeat() {
+        heartbeat.stop();
+        joinQuietly(heartbeatThread);
+    }
+
+    private void leaveGroup() {
+        String memberId = membership.memberId();
+        if (memberId.isEmpty()) {
+            return;
+        }
+        try {
+            Errors.check(connection.<LeaveGroupResponse>send(
+                    new LeaveGroupRequest(offsets == null ? "" : groupOf(), memberId), config.requestTimeoutMs())
+                    .get(config.closeTimeoutMs(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOGGER.warn("LEAVE_GROUP failed; the broker frees the queues when the session expires cause={}",
+                    Errors.unwrap(e).toString());
+        }
+    }
+
+    private String groupOf() {
+        return offsets.group();
+    }
+
+    private void joinQuietly(Thread thread) {
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            thread.join(config.closeTimeoutMs());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the consumer is closed");
+        }
+    }
+
+    private void ensureSubscribed() {
+        ensureOpen();
+        if (topic == null) {
+            throw new IllegalStateException("subscribe first");
+        }
+    }
+
+    private void acquire() {
+        Thread current = Thread.currentThread();
+        if (!user.compareAndSet(null, current) && user.get() != current) {
+            throw new ConcurrentModificationException("the consumer is in use by " + user.get().getName()
+                    + "; one thread at a time");
+        }
+    }
+
+    private void release() {
+        user.set(null);
+    }
+
+    private static final OwnedQueues.Hooks NO_HOOKS = new OwnedQueues.Hooks() {
+        @Override
+        public void beforeRevoke(int queue) {}
+
+        @Override
+        public void afterAssign(int queue, long position) {}
+    };
+}
