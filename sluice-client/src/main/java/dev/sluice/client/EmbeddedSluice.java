@@ -1,6 +1,6 @@
 package dev.sluice.client;
 
-import dev.sluice.client.spi.EmbeddedBroker;
+import dev.sluice.protocol.embedded.EmbeddedBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -1,7 +1,7 @@
 package dev.sluice.client;
 
-import dev.sluice.client.spi.EmbeddedBroker;
-import dev.sluice.client.spi.EmbeddedBrokerProvider;
+import dev.sluice.protocol.embedded.EmbeddedBroker;
+import dev.sluice.protocol.embedded.EmbeddedBrokerProvider;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
