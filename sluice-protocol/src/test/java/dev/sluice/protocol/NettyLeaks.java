@@ -51,6 +51,7 @@ final class NettyLeaks {
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
+        @SuppressWarnings("deprecation")
         public <T> ResourceLeakDetector<T> newResourceLeakDetector(
                 Class<T> resource, int samplingInterval, long maxActive) {
             return newResourceLeakDetector(resource, samplingInterval);
