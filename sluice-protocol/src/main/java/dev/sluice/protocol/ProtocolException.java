@@ -10,7 +10,9 @@ import java.util.Objects;
  * {@link ErrorCode#CORRUPT_FRAME} for a length that cannot be trusted).
  *
  * <p>The message names the rule and the value, and is fit to send back as {@code errorMessage}.
- * Decoding any input throws this exception and no other.
+ * Decoding any input throws this exception and no other. It has no stack trace: it always comes
+ * from a decoder, the message says what was wrong, and a peer sending garbage should not make
+ * the broker walk stacks.
  */
 public final class ProtocolException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -18,7 +20,7 @@ public final class ProtocolException extends RuntimeException {
     private final ErrorCode errorCode;
 
     public ProtocolException(ErrorCode errorCode, String message) {
-        super(message);
+        super(message, null, false, false);
         this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
         if (errorCode == ErrorCode.NONE) {
             throw new IllegalArgumentException("a ProtocolException needs an error, not NONE");

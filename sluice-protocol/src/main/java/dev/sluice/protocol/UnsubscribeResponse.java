@@ -27,9 +27,7 @@ public record UnsubscribeResponse(ErrorCode errorCode, String errorMessage) impl
 
     @Override
     public void encode(ByteBuf out) {
-        if (!Fields.writeErrorHeader(out, errorCode, errorMessage)) {
-            return;
-        }
+        Fields.writeErrorHeader(out, errorCode, errorMessage);
     }
 
     /** Decodes a response body, consuming {@code in} exactly. */

@@ -32,7 +32,7 @@ final class NettyLeaks {
 
     /** Runs a few collections, lets the detector poll its queue, and returns the leaks seen. */
     static List<String> collect() {
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 3; round++) {
             System.gc();
             // A tracked (direct: unpooled heap buffers are not tracked) allocation makes the detector poll its reference queue and report.
             ByteBuf probe = UnpooledByteBufAllocator.DEFAULT.directBuffer(1);
@@ -51,6 +51,7 @@ final class NettyLeaks {
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
+        @SuppressWarnings("deprecation")
         public <T> ResourceLeakDetector<T> newResourceLeakDetector(
                 Class<T> resource, int samplingInterval, long maxActive) {
             return newResourceLeakDetector(resource, samplingInterval);

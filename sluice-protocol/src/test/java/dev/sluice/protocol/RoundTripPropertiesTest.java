@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -30,31 +31,28 @@ class RoundTripPropertiesTest {
         for (Class<? extends Request> type : RandomMessages.REQUEST_TYPES) {
             Request request = messages.next(type);
             int correlationId = messages.nextInt();
-            ByteBuf body = ALLOCATOR.buffer();
+            // when
+            ByteBuf body = Unpooled.buffer();
             ByteBuf frame = request.apiKey().hasResponse()
                     ? Frames.encodeRequest(ALLOCATOR, correlationId, request)
                     : Frames.encodeOnewayRequest(ALLOCATOR, correlationId, request);
-            try {
-                // when
-                request.encode(body);
-                Request fromBody = Frames.decodeRequest(
-                        request.apiKey(), Protocol.PROTOCOL_VERSION, body);
-                FrameHeader header = FrameHeader.decode(frame);
-                ByteBuf frameBody = frame.slice();
-                Request fromFrame = Frames.decodeRequest(header, frame);
+            byte[] frameBytes = releaseToBytes(frame);
+            request.encode(body);
+            Request fromBody = Frames.decodeRequest(
+                    request.apiKey(), Protocol.PROTOCOL_VERSION, body);
+            ByteBuf decodable = Unpooled.wrappedBuffer(frameBytes);
+            FrameHeader header = FrameHeader.decode(decodable);
+            ByteBuf frameBody = decodable.slice();
+            Request fromFrame = Frames.decodeRequest(header, decodable);
 
-                // then
-                assertThat(fromBody).as("%s from its body", type.getSimpleName()).isEqualTo(request);
-                assertThat(body.isReadable()).isFalse();
-                assertThat(fromFrame).as("%s from its frame", type.getSimpleName()).isEqualTo(request);
-                assertThat(header).isEqualTo(new FrameHeader(request.apiKey().id(),
-                        Protocol.PROTOCOL_VERSION, correlationId,
-                        request.apiKey().hasResponse() ? 0 : FrameDescriptor.FLAG_ONEWAY));
-                assertSameBytes(frameBody, body.readerIndex(0), type);
-            } finally {
-                body.release();
-                frame.release();
-            }
+            // then
+            assertThat(fromBody).as("%s from its body", type.getSimpleName()).isEqualTo(request);
+            assertThat(body.isReadable()).isFalse();
+            assertThat(fromFrame).as("%s from its frame", type.getSimpleName()).isEqualTo(request);
+            assertThat(header).isEqualTo(new FrameHeader(request.apiKey().id(),
+                    Protocol.PROTOCOL_VERSION, correlationId,
+                    request.apiKey().hasResponse() ? 0 : FrameDescriptor.FLAG_ONEWAY));
+            assertSameBytes(frameBody, body.readerIndex(0), type);
         }
     }
 
@@ -64,31 +62,42 @@ class RoundTripPropertiesTest {
         for (Class<? extends Response> type : RandomMessages.RESPONSE_TYPES) {
             Response response = messages.next(type);
             int correlationId = messages.nextInt();
-            ByteBuf body = ALLOCATOR.buffer();
+            // when
+            ByteBuf body = Unpooled.buffer();
             ByteBuf frame = response instanceof PushRecords push
                     ? Frames.encodePush(ALLOCATOR, correlationId, push)
-                    : Frames.encodeResponse(ALLOCATOR, Protocol.PROTOCOL_VERSION, correlationId, response);
-            try {
-                // when
-                response.encode(body);
-                Response fromBody = Frames.decodeResponse(
-                        response.apiKey(), Protocol.PROTOCOL_VERSION, body);
-                FrameHeader header = FrameHeader.decode(frame);
-                ByteBuf frameBody = frame.slice();
-                Response fromFrame = Frames.decodeResponse(header, frame);
+                    : Frames.encodeResponse(
+                            ALLOCATOR, Protocol.PROTOCOL_VERSION, correlationId, response);
+            byte[] frameBytes = releaseToBytes(frame);
+            response.encode(body);
+            Response fromBody = Frames.decodeResponse(
+                    response.apiKey(), Protocol.PROTOCOL_VERSION, body);
+            ByteBuf decodable = Unpooled.wrappedBuffer(frameBytes);
+            FrameHeader header = FrameHeader.decode(decodable);
+            ByteBuf frameBody = decodable.slice();
+            Response fromFrame = Frames.decodeResponse(header, decodable);
 
-                // then
-                assertThat(fromBody).as("%s from its body", type.getSimpleName()).isEqualTo(response);
-                assertThat(body.isReadable()).isFalse();
-                assertThat(fromFrame).as("%s from its frame", type.getSimpleName()).isEqualTo(response);
-                assertThat(header.correlationId()).isEqualTo(correlationId);
-                assertThat(header.flags()).isEqualTo(response.apiKey().push()
-                        ? FrameDescriptor.FLAG_PUSH : FrameDescriptor.FLAG_RESPONSE);
-                assertSameBytes(frameBody, body.readerIndex(0), type);
-            } finally {
-                body.release();
-                frame.release();
-            }
+            // then
+            assertThat(fromBody).as("%s from its body", type.getSimpleName()).isEqualTo(response);
+            assertThat(body.isReadable()).isFalse();
+            assertThat(fromFrame).as("%s from its frame", type.getSimpleName()).isEqualTo(response);
+            assertThat(header.correlationId()).isEqualTo(correlationId);
+            assertThat(header.flags()).isEqualTo(response.apiKey().push()
+                    ? FrameDescriptor.FLAG_PUSH : FrameDescriptor.FLAG_RESPONSE);
+            assertSameBytes(frameBody, body.readerIndex(0), type);
+        }
+    }
+
+    /**
+     * The frame's bytes, read in one access, and the frame released. Decoding and comparing a
+     * copy keeps paranoid leak tracking (a stack trace per access of a tracked buffer) off the
+     * comparisons; the frames themselves are still allocated, tracked and released.
+     */
+    private static byte[] releaseToBytes(ByteBuf frame) {
+        try {
+            return ByteBufUtil.getBytes(frame);
+        } finally {
+            frame.release();
         }
     }
 
