@@ -153,7 +153,8 @@ class GroupCoordinatorTest {
         clock.advance(SESSION_MS / 2);
         heartbeat(first);
         clock.advance(SESSION_MS / 2 + 1);
-        assertThat(broker.expireSessions()).isEqualTo(1);
+        broker.expireSessions(); // the timer thread may have expired it already, with the same clock
+        assertThat(groups.describe("g").members()).extracting(GroupMember::memberId).containsExactly(first);
 
         assertError(() -> heartbeat(second), BrokerError.UNKNOWN_MEMBER, "join again");
         owned.remove(second);

@@ -2,6 +2,7 @@ package dev.sluice.broker;
 
 import static dev.sluice.broker.TestBrokers.batch;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.record.RecordBatchDescriptor;
 import dev.sluice.testsupport.ThreadLeakCheck;
@@ -52,13 +53,17 @@ class ProduceTest {
         try (Broker broker = open()) {
             broker.createTopic(TopicSpec.of("orders", 1));
             broker.produce("orders", 0, batch("written"), Acks.LEADER).join();
-            // ASYNC storage with a 10-minute flush interval: a leader ack is not flushed.
-            assertThat(broker.store().flushedPosition()).isLessThan(broker.store().writtenPosition());
+            // ASYNC storage with a 10-minute flush interval: a leader ack is not flushed. (The writer
+            // publishes its position just after completing the appends: await it.)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(broker.store().flushedPosition()).isLessThan(broker.store().writtenPosition()));
 
-            CompletableFuture<Long> flushedAtAck = broker.produce("orders", 0, batch("durable"), Acks.DURABLE)
-                    .thenApply(result -> broker.store().flushedPosition());
+            long flushedAtAck = broker.produce("orders", 0, batch("durable"), Acks.DURABLE)
+                    .thenApply(result -> broker.store().flushedPosition()).join();
 
-            assertThat(flushedAtAck.join()).isEqualTo(broker.store().writtenPosition());
+            // Once published, the written position is the durable batch's end: the ack's fsync covered it.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(broker.store().writtenPosition()).isEqualTo(flushedAtAck));
         }
     }
 
@@ -68,10 +73,12 @@ class ProduceTest {
             broker.createTopic(new TopicSpec("ledger", 1, -1, TopicFlushPolicy.SYNC));
             long fsyncsBefore = broker.health().fsyncCount();
 
-            CompletableFuture<Long> flushedAtAck = broker.produce("ledger", 0, batch("x"), Acks.LEADER)
-                    .thenApply(result -> broker.store().flushedPosition());
+            long flushedAtAck = broker.produce("ledger", 0, batch("x"), Acks.LEADER)
+                    .thenApply(result -> broker.store().flushedPosition()).join();
 
-            assertThat(flushedAtAck.join()).isEqualTo(broker.store().writtenPosition());
+            assertThat(flushedAtAck).isPositive();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(broker.store().writtenPosition()).isEqualTo(flushedAtAck));
             assertThat(broker.health().fsyncCount()).isGreaterThan(fsyncsBefore);
         }
     }
@@ -150,10 +157,11 @@ class ProduceTest {
             broker.createTopic(TopicSpec.of("orders", 1));
             broker.produce("orders", 0, batch("x"), Acks.DURABLE).join();
 
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.health().storageWrittenPosition() > 0);
             BrokerHealth health = broker.health();
             assertThat(health.ok()).isTrue();
             assertThat(health.failureMessage()).isNull();
-            assertThat(health.storageWrittenPosition()).isPositive().isEqualTo(health.storageFlushedPosition());
+            assertThat(health.storageFlushedPosition()).isEqualTo(health.storageWrittenPosition());
             assertThat(health.fsyncCount()).isPositive();
         }
     }

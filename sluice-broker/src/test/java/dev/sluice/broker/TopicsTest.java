@@ -8,7 +8,6 @@ import dev.sluice.testsupport.ThreadLeakCheck;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -225,9 +224,5 @@ class TopicsTest {
     /** A call whose result is ignored. */
     interface ThrowingCall {
         Object call();
-    }
-
-    static List<String> names(List<TopicInfo> topics) {
-        return topics.stream().map(TopicInfo::name).toList();
     }
 }
