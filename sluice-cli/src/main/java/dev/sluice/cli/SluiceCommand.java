@@ -8,11 +8,17 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SluiceCommand.Version.class,
         description = "Sluice message broker: run a broker, manage topics and groups, produce, consume, measure.",
-        subcommands = {ServerCommand.class})
+        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
+                GroupCommand.class, PerfCommand.class})
 public final class SluiceCommand {
 
     /** Runs the command line and exits with its code (0 ok, 1 failure, 2 usage error). */
     public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("server")) {
+            // Client commands print results on stdout and problems as one line on stderr: only warnings are logged.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        }
         System.exit(run(args));
     }
 

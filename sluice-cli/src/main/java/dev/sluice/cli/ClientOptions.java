@@ -1,0 +1,20 @@
+package dev.sluice.cli;
+
+import picocli.CommandLine.Option;
+
+/** The broker address every client command takes: {@code --bootstrap}, else {@code $SLUICE_BOOTSTRAP}, else 127.0.0.1:7700. */
+final class ClientOptions {
+    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:7700";
+
+    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
+            description = "Broker address (default: $SLUICE_BOOTSTRAP, else " + DEFAULT_BOOTSTRAP + ").")
+    String bootstrap;
+
+    String bootstrap() {
+        if (bootstrap != null) {
+            return bootstrap;
+        }
+        String fromEnvironment = System.getenv("SLUICE_BOOTSTRAP");
+        return fromEnvironment == null || fromEnvironment.isBlank() ? DEFAULT_BOOTSTRAP : fromEnvironment;
+    }
+}
