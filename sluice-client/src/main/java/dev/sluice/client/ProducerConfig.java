@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param retryBackoffMs the first back-off before a retry
  * @param retryBackoffMaxMs the longest back-off between retries
  * @param inFlightRequestsMax requests the producer has on its connection at once
+ * @param inFlightBatchesPerQueueMax acknowledged batches of one queue in flight at once: more keeps a
+ *     busy queue's pipe full; 1 keeps send order even across retries (with more, a retried batch
+ *     may be stored after a later one)
  * @param metadataMaxAgeMs how long a topic's queue count is cached before it is asked again
  * @param closeTimeoutMs how long {@code close} waits for buffered messages to be sent
  * @param allowAutoCreateTopics whether sending to a missing topic asks the broker to create it
@@ -46,6 +49,7 @@ public record ProducerConfig(
         int retryBackoffMs,
         int retryBackoffMaxMs,
         int inFlightRequestsMax,
+        int inFlightBatchesPerQueueMax,
         long metadataMaxAgeMs,
         long closeTimeoutMs,
         boolean allowAutoCreateTopics) {
@@ -60,6 +64,8 @@ public record ProducerConfig(
     public static final long BUFFER_BYTES_MIN = 1024;
     /** The most requests in flight on one connection: the broker's own limit. */
     public static final int IN_FLIGHT_REQUESTS_MAX = 1024;
+    /** Largest {@code inFlightBatchesPerQueueMax}. */
+    public static final int IN_FLIGHT_BATCHES_PER_QUEUE_MAX = 64;
     /** The longest of the timeouts. */
     public static final long TIMEOUT_MS_MAX = 24L * 60 * 60 * 1000;
 
@@ -80,6 +86,7 @@ public record ProducerConfig(
         // A batch must get at least one full attempt after lingering, or every send times out.
         checkRange("deliveryTimeoutMs", deliveryTimeoutMs, (long) lingerMs + requestTimeoutMs, TIMEOUT_MS_MAX);
         checkRange("inFlightRequestsMax", inFlightRequestsMax, 1, IN_FLIGHT_REQUESTS_MAX);
+        checkRange("inFlightBatchesPerQueueMax", inFlightBatchesPerQueueMax, 1, IN_FLIGHT_BATCHES_PER_QUEUE_MAX);
         checkRange("metadataMaxAgeMs", metadataMaxAgeMs, 0, TIMEOUT_MS_MAX);
         checkRange("closeTimeoutMs", closeTimeoutMs, 0, TIMEOUT_MS_MAX);
     }
@@ -95,7 +102,8 @@ public record ProducerConfig(
                 .messageBytesMax(messageBytesMax).compression(compression).bufferBytesMax(bufferBytesMax)
                 .maxBlockMs(maxBlockMs).requestTimeoutMs(requestTimeoutMs).deliveryTimeoutMs(deliveryTimeoutMs)
                 .retryBackoffMs(retryBackoffMs).retryBackoffMaxMs(retryBackoffMaxMs)
-                .inFlightRequestsMax(inFlightRequestsMax).metadataMaxAgeMs(metadataMaxAgeMs)
+                .inFlightRequestsMax(inFlightRequestsMax).inFlightBatchesPerQueueMax(inFlightBatchesPerQueueMax)
+                .metadataMaxAgeMs(metadataMaxAgeMs)
                 .closeTimeoutMs(closeTimeoutMs).allowAutoCreateTopics(allowAutoCreateTopics);
     }
 
@@ -115,6 +123,7 @@ public record ProducerConfig(
         private int retryBackoffMs = 100;
         private int retryBackoffMaxMs = 1_000;
         private int inFlightRequestsMax = 64;
+        private int inFlightBatchesPerQueueMax = 5;
         private long metadataMaxAgeMs = 300_000;
         private long closeTimeoutMs = 30_000;
         private boolean allowAutoCreateTopics = true;
@@ -201,6 +210,12 @@ public record ProducerConfig(
             return this;
         }
 
+        /** Default 5; 1 to 64. 1 keeps a queue's send order even across retries. */
+        public Builder inFlightBatchesPerQueueMax(int inFlightBatchesPerQueueMax) {
+            this.inFlightBatchesPerQueueMax = inFlightBatchesPerQueueMax;
+            return this;
+        }
+
         /** Default 300,000 ms. */
         public Builder metadataMaxAgeMs(long metadataMaxAgeMs) {
             this.metadataMaxAgeMs = metadataMaxAgeMs;
@@ -227,7 +242,8 @@ public record ProducerConfig(
         public ProducerConfig build() {
             return new ProducerConfig(bootstrap, clientId, acks, lingerMs, batchBytes, messageBytesMax, compression,
                     bufferBytesMax, maxBlockMs, requestTimeoutMs, deliveryTimeoutMs, retryBackoffMs, retryBackoffMaxMs,
-                    inFlightRequestsMax, metadataMaxAgeMs, closeTimeoutMs, allowAutoCreateTopics);
+                    inFlightRequestsMax, inFlightBatchesPerQueueMax, metadataMaxAgeMs, closeTimeoutMs,
+                    allowAutoCreateTopics);
         }
     }
 }

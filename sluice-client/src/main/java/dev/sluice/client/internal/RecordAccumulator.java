@@ -6,6 +6,7 @@ import dev.sluice.record.Compression;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,10 +20,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code batchBytes}, when its first message has waited {@code lingerMs}, or at once while a
  * flush or close is under way.
  *
- * <p>Ordering: a queue has at most one acknowledged batch in flight. {@link #drain} skips a queue
- * whose previous batch has not completed, and a retried batch goes back to the head of its
- * queue ({@link #requeue}), so batches of one queue are stored in the order they were sent even
- * across retries. One-way batches ({@code acks} NONE) are never retried and are not held back.
+ * <p>Ordering: a queue has at most {@code inFlightBatchesPerQueueMax} acknowledged batches in
+ * flight, sent in order on one connection, which the broker appends in the order it reads them.
+ * A retried batch goes back to the head of its queue ({@link #requeue}); with one batch in flight
+ * per queue, batches of a queue are therefore stored in send order even across retries, and with
+ * more a retry may land after a later batch (the idempotent producer will close that gap). One-way batches ({@code acks} NONE) are never retried and are not held back.
  *
  * <p>Thread-safe: application threads append, the sender thread drains, requeues and completes;
  * one lock guards everything, held only for in-memory work (no IO, no waiting but in
@@ -44,7 +46,9 @@ public final class RecordAccumulator {
     private final BatchClosedListener closedListener;
 
     private final Map<QueueKey, Deque<ProducerBatch>> queues = new LinkedHashMap<>();
-    private final Set<QueueKey> inFlight = new HashSet<>();
+    /** Acknowledged batches taken and not yet completed, per queue. */
+    private final Map<QueueKey, Integer> inFlight = new HashMap<>();
+    private final int inFlightBatchesPerQueueMax;
     private final Set<ProducerBatch> incomplete = new HashSet<>();
     private int flushesInProgress;
     private boolean closing;
@@ -52,6 +56,16 @@ public final class RecordAccumulator {
 
     /** An accumulator with the producer's batching settings. */
     public RecordAccumulator(int lingerMs, int batchBytes, Compression compression, BatchClosedListener closedListener) {
+        this(lingerMs, batchBytes, compression, closedListener, 1);
+    }
+
+    /**
+     * An accumulator that lets up to {@code inFlightBatchesPerQueueMax} acknowledged batches of one
+     * queue be in flight at once (1: strict order even across retries).
+     */
+    public RecordAccumulator(int lingerMs, int batchBytes, Compression compression, BatchClosedListener closedListener,
+            int inFlightBatchesPerQueueMax) {
+        this.inFlightBatchesPerQueueMax = inFlightBatchesPerQueueMax;
         this.lingerMs = lingerMs;
         this.batchBytes = batchBytes;
         this.compression = compression;
@@ -104,18 +118,18 @@ public final class RecordAccumulator {
             }
             QueueKey key = entry.getKey();
             Deque<ProducerBatch> deque = entry.getValue();
-            ProducerBatch head = deque.peekFirst();
-            if (head == null || inFlight.contains(key) || !isReadyLocked(head, deque, nowMs)) {
-                continue;
+            ProducerBatch head;
+            while ((head = deque.peekFirst()) != null && ready.size() < countMax && hasRoomLocked(key)
+                    && isReadyLocked(head, deque, nowMs)) {
+                deque.pollFirst();
+                if (!head.isClosed()) {
+                    closeLocked(head);
+                }
+                if (!key.oneway()) {
+                    inFlight.merge(key, 1, Integer::sum);
+                }
+                ready.add(head);
             }
-            deque.pollFirst();
-            if (!head.isClosed()) {
-                closeLocked(head);
-            }
-            if (!key.oneway()) {
-                inFlight.add(key);
-            }
-            ready.add(head);
         }
         queues.values().removeIf(Deque::isEmpty);
         return ready;
@@ -137,7 +151,7 @@ public final class RecordAccumulator {
         long delay = maxWaitMs;
         for (Map.Entry<QueueKey, Deque<ProducerBatch>> entry : queues.entrySet()) {
             ProducerBatch head = entry.getValue().peekFirst();
-            if (head == null || inFlight.contains(entry.getKey())) {
+            if (head == null || !hasRoomLocked(entry.getKey())) {
                 continue;
             }
             Deque<ProducerBatch> deque = entry.getValue();
@@ -155,7 +169,7 @@ public final class RecordAccumulator {
     public synchronized List<ProducerBatch> expire(long nowMs, long deliveryTimeoutMs) {
         List<ProducerBatch> expired = new ArrayList<>();
         for (Map.Entry<QueueKey, Deque<ProducerBatch>> entry : queues.entrySet()) {
-            if (inFlight.contains(entry.getKey())) {
+            if (inFlight.containsKey(entry.getKey())) {
                 continue;
             }
             Iterator<ProducerBatch> batches = entry.getValue().iterator();
@@ -178,13 +192,15 @@ public final class RecordAccumulator {
         QueueKey key = new QueueKey(batch.topic(), batch.queue(), batch.oneway());
         batch.retryAtMs(retryAtMs);
         queues.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(batch);
-        inFlight.remove(key);
+        releaseInFlightLocked(key);
         wakeupLocked();
     }
 
     /** Records that a taken batch is completed or failed for good: its queue may send again. */
     public synchronized void complete(ProducerBatch batch) {
-        inFlight.remove(new QueueKey(batch.topic(), batch.queue(), batch.oneway()));
+        if (!batch.oneway()) {
+            releaseInFlightLocked(new QueueKey(batch.topic(), batch.queue(), false));
+        }
         incomplete.remove(batch);
         notifyAll();
         wakeupLocked();
@@ -243,6 +259,14 @@ public final class RecordAccumulator {
             wait(timeoutMs);
         }
         wakeup = false;
+    }
+
+    private boolean hasRoomLocked(QueueKey key) {
+        return key.oneway() || inFlight.getOrDefault(key, 0) < inFlightBatchesPerQueueMax;
+    }
+
+    private void releaseInFlightLocked(QueueKey key) {
+        inFlight.computeIfPresent(key, (k, count) -> count > 1 ? count - 1 : null);
     }
 
     private void wakeupLocked() {

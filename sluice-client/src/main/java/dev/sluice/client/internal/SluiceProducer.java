@@ -48,7 +48,7 @@ public final class SluiceProducer implements Producer {
             case GZIP -> Compression.GZIP;
         };
         this.accumulator = new RecordAccumulator(config.lingerMs(), config.batchBytes(), compression,
-                selector::onBatchClosed);
+                selector::onBatchClosed, config.inFlightBatchesPerQueueMax());
         this.sender = new ProducerSender(config, accumulator, memory, connection, metadata);
         this.senderThread = new Thread(sender, "sluice-producer-sender");
         this.senderThread.setDaemon(true);

@@ -90,6 +90,22 @@ class RecordAccumulatorTest {
     }
 
     @Test
+    void withRoomForTwoInFlightAQueueSendsTwoBatchesInOrderAndHoldsTheThird() {
+        RecordAccumulator pipelined = new RecordAccumulator(LINGER_MS, BATCH_BYTES, Compression.NONE, null, 2);
+        String big = "x".repeat(600);
+        for (int i = 1; i <= 4; i++) {
+            pipelined.append("t", 0, false, Message.of("t", big + i), 100, 700, 100);
+        }
+
+        List<ProducerBatch> first = pipelined.drain(200, 10);
+        assertThat(first).extracting(batch -> values(batch).get(0)).containsExactly(big + "1", big + "2");
+        assertThat(pipelined.drain(200, 10)).as("two of queue 0 in flight").isEmpty();
+
+        pipelined.complete(first.get(0));
+        assertThat(pipelined.drain(200, 10)).extracting(batch -> values(batch).get(0)).containsExactly(big + "3");
+    }
+
+    @Test
     void aRetriedBatchGoesBeforeLaterBatchesOfItsQueueAfterItsBackoff() {
         String big = "x".repeat(600);
         append(0, big + "1", 100);
