@@ -207,6 +207,15 @@ public final class SluiceConsumer implements Consumer {
         }
     }
 
+    /**
+     * Push mode: record bytes the broker pushed that the listener has not finished yet (0 when not
+     * listening). Any thread; for tests and monitoring.
+     */
+    public long pushBacklogBytes() {
+        PushListenerLoop loop = pushLoop;
+        return loop == null ? 0 : loop.backlogBytes();
+    }
+
     @Override
     public void commitSync() {
         acquire();
