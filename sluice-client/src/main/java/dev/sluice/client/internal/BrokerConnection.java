@@ -14,8 +14,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -51,6 +53,7 @@ public final class BrokerConnection implements AutoCloseable {
     private final RetryBackoff reconnectBackoff;
     private final PushSink pushSink;
     private final AtomicInteger correlationIds = new AtomicInteger();
+    private final List<Runnable> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     private Channel channel;
     private CompletableFuture<Channel> connecting;
@@ -68,6 +71,14 @@ public final class BrokerConnection implements AutoCloseable {
         this.address = address;
         this.reconnectBackoff = reconnectBackoff;
         this.pushSink = pushSink;
+    }
+
+    /**
+     * Registers {@code listener} to run (on the event loop; it must not block) each time an
+     * established connection closes, after the requests waiting on it have failed.
+     */
+    public void onDisconnect(Runnable listener) {
+        disconnectListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** The broker's address. */
@@ -202,6 +213,7 @@ public final class BrokerConnection implements AutoCloseable {
             if (connected != null && !closed) {
                 channel = connected;
                 connectFailures = 0;
+                connected.closeFuture().addListener(done -> disconnectListeners.forEach(Runnable::run));
             } else if (connected != null) {
                 closeIt = true;
             } else {

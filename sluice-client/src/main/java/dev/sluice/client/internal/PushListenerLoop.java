@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ public final class PushListenerLoop implements Runnable {
     private record Pushed(int subscriptionId, PushedRecords push) {}
 
     private static final Pushed WAKEUP = new Pushed(-1, null);
+    /** Queued after the last frame of a connection that closed: its subscriptions are gone. */
+    private static final Pushed CONNECTION_LOST = new Pushed(-2, null);
 
     private final ConsumerConfig config;
     private final String topic;
@@ -51,6 +54,8 @@ public final class PushListenerLoop implements Runnable {
     private final LinkedBlockingQueue<Pushed> frames = new LinkedBlockingQueue<>();
     private final Map<Integer, Integer> queueBySubscription = new HashMap<>();
     private final Map<Integer, Integer> subscriptionByQueue = new HashMap<>();
+    /** Record bytes pushed and not yet handled by the listener (nor dropped). */
+    private final AtomicLong backlogBytes = new AtomicLong();
     private volatile boolean stopped;
     private volatile boolean aborted;
     private long lastCommitNs = System.nanoTime();
@@ -64,11 +69,23 @@ public final class PushListenerLoop implements Runnable {
         this.owned = owned;
         this.offsets = offsets;
         this.listener = listener;
+        // Subscriptions live and die with their connection: react to its close, not to a
+        // later look at isConnected(), which misses a drop followed by a quick reconnect.
+        connection.onDisconnect(() -> frames.add(CONNECTION_LOST));
     }
 
     /** Event loop: a push frame arrived. */
     void onPush(int subscriptionId, PushedRecords push) {
+        backlogBytes.addAndGet(push.records().remaining());
         frames.add(new Pushed(subscriptionId, push));
+    }
+
+    /**
+     * Record bytes the broker pushed that the listener has not finished yet: at most the credit
+     * window plus one batch per subscribed queue while the listener is blocked.
+     */
+    long backlogBytes() {
+        return backlogBytes.get();
     }
 
     /** Finishes the message in hand, unsubscribes, commits per the mode, and ends. */
@@ -99,8 +116,15 @@ public final class PushListenerLoop implements Runnable {
                     LOGGER.debug("rebalance step failed, will retry topic={} cause={}", topic, e.toString());
                 }
                 Pushed pushed = frames.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
-                if (pushed != null && pushed != WAKEUP) {
-                    onFrame(pushed);
+                if (pushed == CONNECTION_LOST) {
+                    // Frames of the closed connection came before this marker; subscribe again on the next one.
+                    new ArrayList<>(subscriptionByQueue.keySet()).forEach(this::forget);
+                } else if (pushed != null && pushed != WAKEUP) {
+                    try {
+                        onFrame(pushed);
+                    } finally {
+                        backlogBytes.addAndGet(-pushed.push().records().remaining());
+                    }
                 }
                 maybeAutoCommit();
             }
@@ -133,7 +157,8 @@ public final class PushListenerLoop implements Runnable {
         }
         int frameBytes = push.records().remaining();
         List<ReceivedMessage> messages = new ArrayList<>();
-        long next = RecordsParser.parse(topic, queue, push.records(), position, Integer.MAX_VALUE, messages);
+        long next = RecordsParser.parse(topic, queue, push.records().duplicate(), position, Integer.MAX_VALUE,
+                messages);
         if (config.ackMode() == AckMode.BEFORE_PROCESSING && next != position) {
             Map<Integer, Long> end = Map.of(queue, next);
             offsets.commit(membership.memberId(), end).join();
@@ -175,12 +200,6 @@ public final class PushListenerLoop implements Runnable {
         for (int queue : owned.queues()) {
             if (!subscriptionByQueue.containsKey(queue)) {
                 subscribe(queue, owned.position(queue));
-            }
-        }
-        if (!connection.isConnected()) {
-            // The subscriptions died with the connection: make them again on the next one.
-            for (Integer queue : new ArrayList<>(subscriptionByQueue.keySet())) {
-                forget(queue);
             }
         }
     }

@@ -13,8 +13,11 @@ import dev.sluice.protocol.FetchResponse;
 import dev.sluice.protocol.LeaveGroupRequest;
 import dev.sluice.protocol.LeaveGroupResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +41,21 @@ public final class SluiceConsumer implements Consumer {
     private final RetryBackoff backoff;
     private final GroupMembership membership = new GroupMembership();
     private final AtomicReference<Thread> user = new AtomicReference<>();
+    /**
+     * Per owned queue, fetched messages past {@code maxPollMessages} that a poll did not return
+     * yet, from the queue's position on: the next poll returns them without fetching them again.
+     * Poll thread only.
+     */
+    private final Map<Integer, Deque<ReceivedMessage>> buffered = new HashMap<>();
+    private final OwnedQueues.Hooks pollHooks = new OwnedQueues.Hooks() {
+        @Override
+        public void beforeRevoke(int queue) {
+            buffered.remove(queue);
+        }
+
+        @Override
+        public void afterAssign(int queue, long position) {}
+    };
     private volatile PushListenerLoop pushLoop;
     private String topic;
     private GroupOffsets offsets;
@@ -106,7 +124,14 @@ public final class SluiceConsumer implements Consumer {
         while (true) {
             membership.checkFatal();
             try {
-                owned.applyChanges(NO_HOOKS);
+                owned.applyChanges(pollHooks);
+                List<ReceivedMessage> ready = takeBuffered();
+                if (!ready.isEmpty()) {
+                    if (config.ackMode() == AckMode.BEFORE_PROCESSING) {
+                        commitOwned();
+                    }
+                    return ready;
+                }
                 CompletableFuture<Void> changed = membership.changedFuture();
                 long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
                 Map<Integer, Long> positions = owned.positions();
@@ -141,6 +166,29 @@ public final class SluiceConsumer implements Consumer {
                 return List.of();
             }
         }
+    }
+
+    /** Up to {@code maxPollMessages} buffered messages, moving their queues' positions past them. */
+    private List<ReceivedMessage> takeBuffered() {
+        List<ReceivedMessage> messages = new ArrayList<>();
+        var queues = buffered.entrySet().iterator();
+        while (queues.hasNext() && messages.size() < config.maxPollMessages()) {
+            var entry = queues.next();
+            Deque<ReceivedMessage> queued = entry.getValue();
+            Long position = owned.position(entry.getKey());
+            if (position == null || queued.isEmpty() || queued.peekFirst().offset() != position) {
+                queues.remove(); // revoked or moved since: fetch again from the position
+                continue;
+            }
+            while (!queued.isEmpty() && messages.size() < config.maxPollMessages()) {
+                messages.add(queued.pollFirst());
+            }
+            owned.position(entry.getKey(), messages.get(messages.size() - 1).offset() + 1);
+            if (queued.isEmpty()) {
+                queues.remove();
+            }
+        }
+        return messages;
     }
 
     private static void await(CompletableFuture<?> future, long timeoutMs) {
@@ -181,9 +229,16 @@ public final class SluiceConsumer implements Consumer {
             if (queue.errorCode() != ErrorCode.NONE) {
                 throw Errors.toException(queue.errorCode(), queue.errorMessage());
             }
-            long next = RecordsParser.parse(topic, queue.queue(), queue.records(), position,
-                    config.maxPollMessages(), messages);
-            owned.position(queue.queue(), next);
+            List<ReceivedMessage> parsed = new ArrayList<>();
+            RecordsParser.parse(topic, queue.queue(), queue.records(), position, Integer.MAX_VALUE, parsed);
+            int taken = Math.min(parsed.size(), config.maxPollMessages() - messages.size());
+            if (taken > 0) {
+                messages.addAll(parsed.subList(0, taken));
+                owned.position(queue.queue(), parsed.get(taken - 1).offset() + 1);
+            }
+            if (taken < parsed.size()) {
+                buffered.put(queue.queue(), new ArrayDeque<>(parsed.subList(taken, parsed.size())));
+            }
         }
         return messages;
     }
@@ -205,6 +260,15 @@ public final class SluiceConsumer implements Consumer {
         } finally {
             release();
         }
+    }
+
+    /**
+     * Push mode: record bytes the broker pushed that the listener has not finished yet (0 when not
+     * listening). Any thread; for tests and monitoring.
+     */
+    public long pushBacklogBytes() {
+        PushListenerLoop loop = pushLoop;
+        return loop == null ? 0 : loop.backlogBytes();
     }
 
     @Override
@@ -275,6 +339,7 @@ public final class SluiceConsumer implements Consumer {
                 throw new IllegalArgumentException("offset " + offset + " is negative");
             }
             owned.position(queue, offset);
+            buffered.remove(queue);
         } finally {
             release();
         }
@@ -303,6 +368,7 @@ public final class SluiceConsumer implements Consumer {
             if (!queues.isEmpty()) {
                 offsets.resolve(queues, reset).forEach(owned::position);
             }
+            buffered.clear();
         } finally {
             release();
         }
@@ -437,12 +503,4 @@ public final class SluiceConsumer implements Consumer {
     private void release() {
         user.set(null);
     }
-
-    private static final OwnedQueues.Hooks NO_HOOKS = new OwnedQueues.Hooks() {
-        @Override
-        public void beforeRevoke(int queue) {}
-
-        @Override
-        public void afterAssign(int queue, long position) {}
-    };
 }
