@@ -3,6 +3,8 @@ package dev.sluice.client.internal;
 import dev.sluice.client.ConnectionException;
 import dev.sluice.client.SluiceException;
 import dev.sluice.client.SluiceTimeoutException;
+import dev.sluice.protocol.ApiVersionsRequest;
+import dev.sluice.protocol.ApiVersionsResponse;
 import dev.sluice.protocol.FrameDecoder;
 import dev.sluice.protocol.Frames;
 import dev.sluice.protocol.Request;
@@ -21,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's connection to one broker: pipelined requests matched to their responses by
@@ -32,6 +36,10 @@ import java.util.function.Function;
  * reconnects, no sooner than an exponential back-off after the last failed attempt. A failed
  * connect fails the request that asked for it; callers retry with their own policy.
  *
+ * <p>Each new connection first sends API_VERSIONS (without holding other requests back: the broker
+ * answers in request order, so its answer is in before any later one); the broker's size limits
+ * are then {@link #limits()} and go to the {@link #onLimits} listeners.
+ *
  * <p>No {@link ByteBuf} leaves the event loop: a response is decoded and, if it holds records,
  * converted (the records copied to the heap) by the caller's converter on the event loop,
  * before the frame is released.
@@ -39,6 +47,7 @@ import java.util.function.Function;
  * <p>Thread-safe.
  */
 public final class BrokerConnection implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(BrokerConnection.class);
     /** How long a TCP connect may take. */
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
@@ -54,6 +63,8 @@ public final class BrokerConnection implements AutoCloseable {
     private final PushSink pushSink;
     private final AtomicInteger correlationIds = new AtomicInteger();
     private final List<Runnable> disconnectListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<BrokerLimits>> limitsListeners = new CopyOnWriteArrayList<>();
+    private volatile BrokerLimits limits = BrokerLimits.UNKNOWN;
     private final Object lock = new Object();
     private Channel channel;
     private CompletableFuture<Channel> connecting;
@@ -81,6 +92,16 @@ public final class BrokerConnection implements AutoCloseable {
         disconnectListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Registers {@code listener} for the broker's limits, told on every connect (on the event loop). */
+    public void onLimits(java.util.function.Consumer<BrokerLimits> listener) {
+        limitsListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The broker's limits from the last API_VERSIONS answer, or {@link BrokerLimits#UNKNOWN}. */
+    public BrokerLimits limits() {
+        return limits;
+    }
+
     /** The broker's address. */
     public BrokerAddress address() {
         return address;
@@ -100,37 +121,40 @@ public final class BrokerConnection implements AutoCloseable {
     public <R extends Response, T> CompletableFuture<T> send(
             Request request, long timeoutMs, Function<? super R, ? extends T> converter) {
         Objects.requireNonNull(converter, "converter");
-        return channel().thenCompose(ch -> {
-            ResponseRouter router = ch.pipeline().get(ResponseRouter.class);
-            int correlationId = correlationIds.incrementAndGet();
-            CompletableFuture<T> future = new CompletableFuture<>();
-            PendingRequest<R, T> pending = new PendingRequest<>(request.apiKey(), future, converter);
-            router.register(correlationId, pending);
-            pending.timeout = ch.eventLoop().schedule(() -> {
-                if (router.remove(correlationId, pending)) {
-                    future.completeExceptionally(new SluiceTimeoutException(String.format(
-                            "%s to %s got no answer within %,d ms (requestTimeoutMs)",
-                            request.apiKey(), address, timeoutMs)));
-                }
-            }, timeoutMs, TimeUnit.MILLISECONDS);
-            ByteBuf frame;
-            try {
-                frame = Frames.encodeRequest(ch.alloc(), correlationId, request);
-            } catch (RuntimeException e) {
-                router.remove(correlationId, pending);
-                pending.timeout.cancel(false);
-                future.completeExceptionally(e);
-                return future;
+        return channel().thenCompose(ch -> sendOn(ch, request, timeoutMs, converter));
+    }
+
+    private <R extends Response, T> CompletableFuture<T> sendOn(
+            Channel ch, Request request, long timeoutMs, Function<? super R, ? extends T> converter) {
+        ResponseRouter router = ch.pipeline().get(ResponseRouter.class);
+        int correlationId = correlationIds.incrementAndGet();
+        CompletableFuture<T> future = new CompletableFuture<>();
+        PendingRequest<R, T> pending = new PendingRequest<>(request.apiKey(), future, converter);
+        router.register(correlationId, pending);
+        pending.timeout = ch.eventLoop().schedule(() -> {
+            if (router.remove(correlationId, pending)) {
+                future.completeExceptionally(new SluiceTimeoutException(String.format(
+                        "%s to %s got no answer within %,d ms (requestTimeoutMs)",
+                        request.apiKey(), address, timeoutMs)));
             }
-            ch.writeAndFlush(frame).addListener((ChannelFuture written) -> {
-                if (!written.isSuccess() && router.remove(correlationId, pending)) {
-                    pending.timeout.cancel(false);
-                    future.completeExceptionally(new ConnectionException(
-                            "sending " + request.apiKey() + " to " + address + " failed", written.cause()));
-                }
-            });
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        ByteBuf frame;
+        try {
+            frame = Frames.encodeRequest(ch.alloc(), correlationId, request);
+        } catch (RuntimeException e) {
+            router.remove(correlationId, pending);
+            pending.timeout.cancel(false);
+            future.completeExceptionally(e);
             return future;
+        }
+        ch.writeAndFlush(frame).addListener((ChannelFuture written) -> {
+            if (!written.isSuccess() && router.remove(correlationId, pending)) {
+                pending.timeout.cancel(false);
+                future.completeExceptionally(new ConnectionException(
+                        "sending " + request.apiKey() + " to " + address + " failed", written.cause()));
+            }
         });
+        return future;
     }
 
     /**
@@ -222,6 +246,9 @@ public final class BrokerConnection implements AutoCloseable {
                         + TimeUnit.MILLISECONDS.toNanos(reconnectBackoff.backoffMs(connectFailures));
             }
         }
+        if (connected != null && !closeIt) {
+            askLimits(connected);
+        }
         if (closeIt) {
             connected.close();
             future.completeExceptionally(new SluiceException("the client is closed", false));
@@ -230,6 +257,21 @@ public final class BrokerConnection implements AutoCloseable {
         } else {
             future.completeExceptionally(new ConnectionException("cannot connect to " + address, cause));
         }
+    }
+
+    /** Sends API_VERSIONS first on a new connection; its answer sets the limits. */
+    private void askLimits(Channel connected) {
+        this.<ApiVersionsResponse, ApiVersionsResponse>sendOn(connected, new ApiVersionsRequest("sluice-java"),
+                CONNECT_TIMEOUT_MS, Function.identity()).whenComplete((answer, failure) -> {
+                    if (failure != null || answer.isError()) {
+                        LOGGER.debug("no API_VERSIONS answer; broker limits stay as they were broker={} cause={}",
+                                address, failure != null ? failure.toString() : answer.errorMessage());
+                        return;
+                    }
+                    BrokerLimits told = new BrokerLimits(answer.frameBytesMax(), answer.batchBytesMax());
+                    limits = told;
+                    limitsListeners.forEach(listener -> listener.accept(told));
+                });
     }
 
     /** Drops the connection (requests waiting fail with {@link ConnectionException}); the next request reconnects. */

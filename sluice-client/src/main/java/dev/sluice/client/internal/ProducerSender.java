@@ -33,6 +33,10 @@ public final class ProducerSender implements Runnable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProducerSender.class);
     /** The most batch bytes one PRODUCE request carries (one batch alone may exceed it). */
     static final int REQUEST_BYTES_MAX = 8 * 1024 * 1024;
+    /** An entry's fields besides its batch: queue (int32) and the batch's length (int32). */
+    private static final int ENTRY_OVERHEAD_BYTES = 8;
+    /** Room kept below frameBytesMax for the frame header, topic and per-entry fields (as the broker's 1 KiB rule). */
+    private static final int REQUEST_OVERHEAD_BYTES = 1_024;
     /** The longest the thread sleeps without looking at expiry and close. */
     private static final long IDLE_WAIT_MS = 100;
 
@@ -124,7 +128,7 @@ public final class ProducerSender implements Runnable {
         if (ready.isEmpty()) {
             return;
         }
-        List<List<ProducerBatch>> requests = groupIntoRequests(ready);
+        List<List<ProducerBatch>> requests = groupIntoRequests(ready, requestBytesMax());
         for (int i = 0; i < requests.size(); i++) {
             if (i < room) {
                 send(requests.get(i));
@@ -137,16 +141,22 @@ public final class ProducerSender implements Runnable {
         }
     }
 
-    /** One request per topic and kind (one-way or not), each at most {@link #REQUEST_BYTES_MAX}. */
-    private static List<List<ProducerBatch>> groupIntoRequests(List<ProducerBatch> batches) {
+    /** {@link #REQUEST_BYTES_MAX}, or less to stay within the broker's frameBytesMax with room for the request's fields. */
+    private int requestBytesMax() {
+        long frameRoom = (long) connection.limits().frameBytesMax() - REQUEST_OVERHEAD_BYTES;
+        return (int) Math.max(1, Math.min(REQUEST_BYTES_MAX, frameRoom));
+    }
+
+    /** One request per topic and kind (one-way or not), each at most {@code requestBytesMax} bytes of batches. */
+    private static List<List<ProducerBatch>> groupIntoRequests(List<ProducerBatch> batches, int requestBytesMax) {
         Map<String, List<ProducerBatch>> open = new LinkedHashMap<>();
         Map<String, Integer> openBytes = new LinkedHashMap<>();
         List<List<ProducerBatch>> requests = new ArrayList<>();
         for (ProducerBatch batch : batches) {
             String key = batch.topic() + (batch.oneway() ? "\u0000oneway" : "");
-            int bytes = batch.bytes().remaining();
+            int bytes = batch.bytes().remaining() + ENTRY_OVERHEAD_BYTES;
             List<ProducerBatch> request = open.get(key);
-            if (request != null && openBytes.get(key) + bytes > REQUEST_BYTES_MAX) {
+            if (request != null && openBytes.get(key) + bytes > requestBytesMax) {
                 request = null;
             }
             if (request == null) {

@@ -41,7 +41,9 @@ public final class RecordAccumulator {
     }
 
     private final int lingerMs;
-    private final int batchBytes;
+    private final int configuredBatchBytes;
+    /** {@code batchBytes}, or less once the broker told a smaller {@code batchBytesMax}. */
+    private int batchBytes;
     private final Compression compression;
     private final BatchClosedListener closedListener;
 
@@ -67,9 +69,18 @@ public final class RecordAccumulator {
             int inFlightBatchesPerQueueMax) {
         this.inFlightBatchesPerQueueMax = inFlightBatchesPerQueueMax;
         this.lingerMs = lingerMs;
+        this.configuredBatchBytes = batchBytes;
         this.batchBytes = batchBytes;
         this.compression = compression;
         this.closedListener = closedListener;
+    }
+
+    /**
+     * Caps batches at the broker's {@code batchBytesMax} (told on connect) when it is below the
+     * producer's {@code batchBytes}; batches already open keep filling to the new cap only.
+     */
+    public synchronized void limitBatchBytes(int brokerBatchBytesMax) {
+        batchBytes = Math.min(configuredBatchBytes, brokerBatchBytesMax);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sluice.client.internal;
 
+import dev.sluice.client.CompressionType;
 import dev.sluice.client.Message;
 import dev.sluice.client.Producer;
 import dev.sluice.client.ProducerConfig;
@@ -8,6 +9,7 @@ import dev.sluice.client.SendResult;
 import dev.sluice.client.SluiceException;
 import dev.sluice.client.SluiceTimeoutException;
 import dev.sluice.record.Compression;
+import dev.sluice.record.RecordBatchDescriptor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +43,7 @@ public final class SluiceProducer implements Producer {
         RetryBackoff backoff = RetryBackoff.of(config.retryBackoffMs(), config.retryBackoffMaxMs());
         this.connection = new BrokerConnection(io, BrokerAddress.parse(config.bootstrap()), backoff, null);
         this.metadata = new TopicMetadata(connection, config.metadataMaxAgeMs(), config.allowAutoCreateTopics(),
-                config.requestTimeoutMs(), backoff);
+                config.requestTimeoutMs(), backoff, io.group());
         this.memory = new BufferMemory(config.bufferBytesMax());
         Compression compression = switch (config.compression()) {
             case NONE -> Compression.NONE;
@@ -49,6 +51,7 @@ public final class SluiceProducer implements Producer {
         };
         this.accumulator = new RecordAccumulator(config.lingerMs(), config.batchBytes(), compression,
                 selector::onBatchClosed, config.inFlightBatchesPerQueueMax());
+        connection.onLimits(limits -> accumulator.limitBatchBytes(limits.batchBytesMax()));
         this.sender = new ProducerSender(config, accumulator, memory, connection, metadata);
         this.senderThread = new Thread(sender, "sluice-producer-sender");
         this.senderThread.setDaemon(true);
@@ -96,6 +99,7 @@ public final class SluiceProducer implements Producer {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockMs());
         try {
             int queueCount = metadata.queueCount(message.topic(), deadlineNs);
+            checkBrokerLimit(message, sizeBytes);
             int queue = message.queue();
             if (queue == Message.ANY_QUEUE) {
                 queue = selector.select(message.topic(), message.key(), queueCount);
@@ -114,6 +118,21 @@ public final class SluiceProducer implements Producer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SluiceException("interrupted while waiting for metadata or buffer room", false, e);
+        }
+    }
+
+    /**
+     * A message whose batch alone would exceed the broker's {@code batchBytesMax} fails here, not
+     * as BATCH_TOO_LARGE after a round trip. Compressed batches are left to the broker: their size
+     * is known only once compressed.
+     */
+    private void checkBrokerLimit(Message message, int sizeBytes) {
+        int batchBytesMax = connection.limits().batchBytesMax();
+        long batchBytes = (long) sizeBytes + RecordBatchDescriptor.HEADER_BYTES;
+        if (config.compression() == CompressionType.NONE && batchBytes > batchBytesMax) {
+            throw new RecordTooLargeException(String.format(
+                    "a message of about %,d bytes makes a batch of %,d bytes, over the broker's batchBytesMax %,d"
+                            + " (topic %s)", sizeBytes, batchBytes, batchBytesMax, message.topic()));
         }
     }
 

@@ -10,14 +10,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The producer's cache of topics' queue counts, asked with METADATA. An entry older than
  * {@code metadataMaxAgeMs} is still used while a refresh runs in the background; a missing one
- * is asked for and waited for (up to the caller's deadline), retrying retriable failures with
- * back-off. Concurrent callers for one topic share one request.
+ * is asked for and waited for (up to the caller's deadline), retrying retriable failures after a
+ * back-off scheduled on the client's event loop. Concurrent callers for one topic share one request.
  *
  * <p>Thread-safe.
  */
@@ -29,17 +31,19 @@ public final class TopicMetadata {
     private final boolean allowAutoCreate;
     private final int requestTimeoutMs;
     private final RetryBackoff backoff;
+    private final ScheduledExecutorService scheduler;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
 
-    /** A cache asking over {@code connection}. */
+    /** A cache asking over {@code connection}; retries wait on {@code scheduler}. */
     public TopicMetadata(BrokerConnection connection, long maxAgeMs, boolean allowAutoCreate, int requestTimeoutMs,
-            RetryBackoff backoff) {
+            RetryBackoff backoff, ScheduledExecutorService scheduler) {
         this.connection = connection;
         this.maxAgeNs = TimeUnit.MILLISECONDS.toNanos(maxAgeMs);
         this.allowAutoCreate = allowAutoCreate;
         this.requestTimeoutMs = requestTimeoutMs;
         this.backoff = backoff;
+        this.scheduler = scheduler;
     }
 
     /**
@@ -57,29 +61,49 @@ public final class TopicMetadata {
             }
             return entry.queueCount();
         }
-        int failures = 0;
-        Throwable last = null;
-        while (true) {
-            long remainingNs = deadlineNs - System.nanoTime();
-            if (remainingNs <= 0) {
-                throw new SluiceTimeoutException("no metadata for topic " + topic + " within maxBlockMs", last);
+        try {
+            return lookup(topic, deadlineNs).get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new SluiceTimeoutException("no metadata for topic " + topic + " within maxBlockMs", null);
+        } catch (ExecutionException e) {
+            Throwable cause = Errors.unwrap(e);
+            if (Errors.retriable(cause)) {
+                throw new SluiceTimeoutException("no metadata for topic " + topic + " within maxBlockMs", cause);
+            }
+            throw Errors.asRuntime(cause);
+        }
+    }
+
+    /**
+     * Asks for the topic until an answer, a failure that retrying cannot fix, or the deadline; the
+     * retries wait on the connection's event loop (no thread sleeps), after an exponential back-off.
+     */
+    private CompletableFuture<Integer> lookup(String topic, long deadlineNs) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        attempt(topic, deadlineNs, 1, result);
+        return result;
+    }
+
+    private void attempt(String topic, long deadlineNs, int attempt, CompletableFuture<Integer> result) {
+        fetch(topic).whenComplete((count, failure) -> {
+            if (failure == null) {
+                result.complete(count);
+                return;
+            }
+            Throwable cause = Errors.unwrap(failure);
+            long backoffMs = backoff.backoffMs(attempt);
+            if (!Errors.retriable(cause) || result.isDone()
+                    || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadlineNs >= 0) {
+                result.completeExceptionally(cause);
+                return;
             }
             try {
-                return fetch(topic).get(remainingNs, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new SluiceTimeoutException("no metadata for topic " + topic + " within maxBlockMs", last);
-            } catch (ExecutionException e) {
-                last = Errors.unwrap(e);
-                if (!Errors.retriable(last)) {
-                    throw Errors.asRuntime(last);
-                }
+                scheduler.schedule(() -> attempt(topic, deadlineNs, attempt + 1, result), backoffMs,
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(cause); // the client is closing
             }
-            failures++;
-            long sleepMs = Math.min(backoff.backoffMs(failures), TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
-            if (sleepMs > 0) {
-                Thread.sleep(sleepMs);
-            }
-        }
+        });
     }
 
     /** Forgets a topic, so that the next send asks again (after UNKNOWN_TOPIC or UNKNOWN_QUEUE). */
