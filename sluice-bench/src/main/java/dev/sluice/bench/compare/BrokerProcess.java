@@ -92,11 +92,12 @@ public final class BrokerProcess {
 
     /** Peak resident set size since start or {@link #resetPeakRss()}; -1 when unreadable. */
     public long peakRssBytes() {
-        return statusKibibytes("VmHWM:") * 1024;
+        return statusBytes("VmHWM:");
     }
 
+    /** Resident set size now; -1 when unreadable. */
     public long rssBytes() {
-        return statusKibibytes("VmRSS:") * 1024;
+        return statusBytes("VmRSS:");
     }
 
     /** Resets the kernel's peak-RSS mark to the current RSS (Linux 4.0+); ignored where unsupported. */
@@ -109,11 +110,12 @@ public final class BrokerProcess {
         }
     }
 
-    private long statusKibibytes(String key) {
+    /** A {@code kB} field of {@code /proc/<pid>/status}, in bytes; -1 when unreadable or the process is gone. */
+    private long statusBytes(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
                 if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]) * 1024;
                 }
             }
         } catch (IOException | RuntimeException e) {
