@@ -76,7 +76,7 @@ public final class CompareBenchmark {
             progress("%s: broker up in %.1f s", name, (System.nanoTime() - start) / 1e9);
         }
         Map<String, WorkloadRunner> runners = new LinkedHashMap<>();
-        systems.forEach(system -> runners.put(system.name(), new WorkloadRunner(system)));
+        systems.forEach(system -> runners.put(system.name(), new WorkloadRunner(system, options.producer())));
         List<WorkloadResult> results = new ArrayList<>();
         for (int round = 1; round <= options.repeat(); round++) {
             for (Workload workload : workloads) {
@@ -103,20 +103,22 @@ public final class CompareBenchmark {
         return options.dir().resolve(system.name());
     }
 
-    /** Stops every broker started (by its PID) and deletes its data; safe to call twice. */
+    /**
+     * Stops every broker started (by its PID) and deletes its data; safe to call twice. Holds the
+     * lock throughout: a shutdown hook arriving while the main thread cleans up waits for it, since
+     * the JVM exits, main thread or not, once the hooks return.
+     */
     private void stopAll() {
-        List<MessagingSystem> started;
         synchronized (systems) {
-            started = new ArrayList<>(systems);
-            systems.clear();
-        }
-        for (MessagingSystem system : started) {
-            system.stop();
-            try {
-                deleteRecursively(dataDir(system));
-            } catch (UncheckedIOException e) {
-                System.err.println("could not delete " + dataDir(system) + ": " + e.getCause());
+            for (MessagingSystem system : systems) {
+                system.stop();
+                try {
+                    deleteRecursively(dataDir(system));
+                } catch (UncheckedIOException e) {
+                    System.err.println("could not delete " + dataDir(system) + ": " + e.getCause());
+                }
             }
+            systems.clear();
         }
     }
 

@@ -10,11 +10,12 @@ import java.util.regex.Pattern;
 
 /** The comparison's command line, parsed and checked. */
 record CompareOptions(Path dir, Path kafkaLib, int repeat, List<String> systems, Set<String> groups, Pattern only,
-        WorkloadCatalog.Sizing sizing, List<String> args) {
+        WorkloadCatalog.Sizing sizing, ProducerSettings producer, List<String> args) {
     static final String USAGE = String.join("\n",
             "usage: sluice-compare [--quick] [--systems kafka[,sluice]] [--workloads produce,topics,latency,consume]",
             "                      [--only REGEX] [--repeat N] [--bytes N] [--seconds S] [--latency-seconds S]",
-            "                      [--rate MSG_PER_S] [--dir DIR] [--kafka-lib DIR]",
+            "                      [--rate MSG_PER_S] [--linger-ms MS] [--batch-bytes N] [--buffer-bytes N]",
+            "                      [--dir DIR] [--kafka-lib DIR]",
             "  --quick            tiny counts, one round: a smoke run of a minute or two",
             "  --systems          which systems to run (default kafka,sluice; one without an implementation is",
             "                     reported as pending)",
@@ -25,6 +26,8 @@ record CompareOptions(Path dir, Path kafkaLib, int repeat, List<String> systems,
             "  --seconds          time limit of each produce and consume workload (default 10)",
             "  --latency-seconds  how long each latency workload records (default 20, after a 10% warm-up)",
             "  --rate             the latency workloads' messages a second (default 5000)",
+            "  --linger-ms, --batch-bytes, --buffer-bytes",
+            "                     every producer's batching, the same for every system (default 5, 65536, 33554432)",
             "  --dir              where brokers keep their data (default compare-data; deleted at the end)",
             "  --kafka-lib        Kafka's broker jars (default sluice-bench-kafka-broker/target/kafka-lib)");
 
@@ -39,6 +42,7 @@ record CompareOptions(Path dir, Path kafkaLib, int repeat, List<String> systems,
         long seconds = 10;
         long latencySeconds = 20;
         int rate = 5_000;
+        ProducerSettings producer = ProducerSettings.standard(Ack.LEADER);
         boolean quick = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -54,6 +58,12 @@ record CompareOptions(Path dir, Path kafkaLib, int repeat, List<String> systems,
                 case "--seconds" -> seconds = Long.parseLong(required(args[i], value));
                 case "--latency-seconds" -> latencySeconds = Long.parseLong(required(args[i], value));
                 case "--rate" -> rate = Integer.parseInt(required(args[i], value));
+                case "--linger-ms" -> producer = new ProducerSettings(Ack.LEADER,
+                        Integer.parseInt(required(args[i], value)), producer.batchBytes(), producer.bufferBytes());
+                case "--batch-bytes" -> producer = new ProducerSettings(Ack.LEADER, producer.lingerMs(),
+                        Integer.parseInt(required(args[i], value)), producer.bufferBytes());
+                case "--buffer-bytes" -> producer = new ProducerSettings(Ack.LEADER, producer.lingerMs(),
+                        producer.batchBytes(), Long.parseLong(required(args[i], value)));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             if (!args[i].equals("--quick")) {
@@ -80,7 +90,7 @@ record CompareOptions(Path dir, Path kafkaLib, int repeat, List<String> systems,
         Duration latencyDuration = Duration.ofSeconds(latencySeconds);
         WorkloadCatalog.Sizing sizing = new WorkloadCatalog.Sizing(bytes, bytes / 4, Duration.ofSeconds(seconds),
                 latencyDuration, latencyDuration.dividedBy(10), rate);
-        return new CompareOptions(dir, kafkaLib, repeat, systems, groups, only, sizing, List.of(args));
+        return new CompareOptions(dir, kafkaLib, repeat, systems, groups, only, sizing, producer, List.of(args));
     }
 
     private static String required(String option, String value) {

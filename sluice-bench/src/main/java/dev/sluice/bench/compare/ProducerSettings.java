@@ -15,6 +15,11 @@ public record ProducerSettings(Ack ack, int lingerMs, int batchBytes, long buffe
         return new ProducerSettings(ack, 5, 64 * 1024, 32L << 20);
     }
 
+    /** These settings with another ack. */
+    public ProducerSettings withAck(Ack newAck) {
+        return new ProducerSettings(newAck, lingerMs, batchBytes, bufferBytes);
+    }
+
     public ProducerSettings {
         if (ack == null || lingerMs < 0 || batchBytes < 1 || bufferBytes < batchBytes) {
             throw new IllegalArgumentException("bad producer settings: ack " + ack + ", lingerMs " + lingerMs

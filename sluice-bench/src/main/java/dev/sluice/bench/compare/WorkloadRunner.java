@@ -23,14 +23,17 @@ public final class WorkloadRunner {
     private static final Duration LATENCY_GRACE = Duration.ofSeconds(10);
 
     private final MessagingSystem system;
+    private final ProducerSettings producerSettings;
     /** Consume workloads' topics, written once before their first round: id to topic and count. */
     private final Map<String, Prefilled> prefilled = new HashMap<>();
     private final byte[] randomBytes = new byte[64 * 1024];
 
     private record Prefilled(String topic, long messageCount) {}
 
-    public WorkloadRunner(MessagingSystem system) {
+    /** @param producerSettings batching for every producer; each workload sets its own ack */
+    public WorkloadRunner(MessagingSystem system, ProducerSettings producerSettings) {
         this.system = system;
+        this.producerSettings = producerSettings;
         new Random(42).nextBytes(randomBytes);
     }
 
@@ -78,7 +81,7 @@ public final class WorkloadRunner {
         }
         system.createTopics(specs);
         try {
-            ProducerSettings settings = ProducerSettings.standard(workload.ack());
+            ProducerSettings settings = producerSettings.withAck(workload.ack());
             SendLoop.Outcome outcome;
             try (MessageProducer producer = system.newProducer(settings)) {
                 producer.prepare(names);
@@ -96,7 +99,7 @@ public final class WorkloadRunner {
     private WorkloadResult runLatency(LatencyWorkload workload, int round) throws Exception {
         String topic = "r" + round + "-" + workload.id();
         system.createTopics(List.of(new TopicSpec(topic, workload.queueCount(), workload.ack() == Ack.DURABLE)));
-        try (MessageProducer producer = system.newProducer(ProducerSettings.standard(workload.ack()));
+        try (MessageProducer producer = system.newProducer(producerSettings.withAck(workload.ack()));
                 MessageConsumer consumer = system.newConsumer(
                         new ConsumerSettings(List.of(topic), ConsumerSettings.StartPosition.LATEST))) {
             producer.prepare(List.of(topic));
@@ -162,7 +165,7 @@ public final class WorkloadRunner {
         }
         String topic = "fill-" + workload.id();
         system.createTopics(List.of(new TopicSpec(topic, workload.queueCount(), false)));
-        ProducerSettings settings = ProducerSettings.standard(Ack.LEADER);
+        ProducerSettings settings = producerSettings.withAck(Ack.LEADER);
         SendLoop.Outcome outcome;
         try (MessageProducer producer = system.newProducer(settings)) {
             producer.prepare(List.of(topic));

@@ -20,7 +20,7 @@ class KafkaSystemIT {
     void runsEveryKindOfWorkloadThroughARealBrokerAndStopsIt(@TempDir Path dir) throws Exception {
         // given
         KafkaSystem kafka = new KafkaSystem(Path.of(System.getProperty("sluice.kafka.lib")));
-        WorkloadRunner runner = new WorkloadRunner(kafka);
+        WorkloadRunner runner = new WorkloadRunner(kafka, ProducerSettings.standard(Ack.LEADER));
         kafka.start(dir.resolve("kafka"));
         List<WorkloadResult> results;
         try {

@@ -11,7 +11,7 @@ class WorkloadRunnerTest {
     private static final Duration LIMIT = Duration.ofSeconds(20);
 
     private final InMemorySystem system = new InMemorySystem();
-    private final WorkloadRunner runner = new WorkloadRunner(system);
+    private final WorkloadRunner runner = new WorkloadRunner(system, ProducerSettings.standard(Ack.LEADER));
 
     @Test
     void producesEveryMessageRoundRobinAndDeletesItsTopics() {
