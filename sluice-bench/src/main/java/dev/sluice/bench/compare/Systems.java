@@ -1,0 +1,22 @@
+package dev.sluice.bench.compare;
+
+import dev.sluice.bench.compare.kafka.KafkaSystem;
+import java.util.List;
+import java.util.Optional;
+
+/** The systems {@code --systems} can name, in report column order; the first is the baseline. */
+final class Systems {
+    static final List<String> KNOWN = List.of("kafka", "sluice");
+
+    private Systems() {}
+
+    /** The named system, or empty when it has no implementation yet (its column stays empty). */
+    static Optional<MessagingSystem> create(String name, CompareOptions options) {
+        return switch (name) {
+            case "kafka" -> Optional.of(new KafkaSystem(options.kafkaLib()));
+            // Sluice's broker and client are not in this module's reach yet: its column is pending.
+            case "sluice" -> Optional.empty();
+            default -> throw new IllegalArgumentException("unknown system " + name + "; known: " + KNOWN);
+        };
+    }
+}
