@@ -1,6 +1,8 @@
 package dev.sluice.bench.compare;
 
 import dev.sluice.bench.compare.kafka.KafkaSystem;
+import dev.sluice.bench.compare.sluice.SluiceSystem;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +16,7 @@ final class Systems {
     static Optional<MessagingSystem> create(String name, CompareOptions options) {
         return switch (name) {
             case "kafka" -> Optional.of(new KafkaSystem(options.kafkaLib()));
-            // Sluice's broker and client are not in this module's reach yet: its column is pending.
-            case "sluice" -> Optional.empty();
+            case "sluice" -> Optional.of(new SluiceSystem(Path.of("sluice-cli", "target", "sluice.jar")));
             default -> throw new IllegalArgumentException("unknown system " + name + "; known: " + KNOWN);
         };
     }
