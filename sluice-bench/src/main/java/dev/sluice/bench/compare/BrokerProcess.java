@@ -74,6 +74,13 @@ public final class BrokerProcess {
         return command;
     }
 
+    /** A port free on 127.0.0.1 now (another process may take it before the broker binds it). */
+    public static int freeLoopbackPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     public long pid() {
         return process.pid();
     }

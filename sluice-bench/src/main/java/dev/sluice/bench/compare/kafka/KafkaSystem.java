@@ -11,7 +11,6 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +67,8 @@ public final class KafkaSystem implements MessagingSystem {
     public void start(Path dataDir) throws Exception {
         brokerVersion = brokerVersion(libDirectory);
         Files.createDirectories(dataDir);
-        int brokerPort = freePort();
-        int controllerPort = freePort();
+        int brokerPort = BrokerProcess.freeLoopbackPort();
+        int controllerPort = BrokerProcess.freeLoopbackPort();
         Path properties = KafkaBrokerFiles.writeServerProperties(dataDir, dataDir.resolve("kafka-logs"), brokerPort,
                 controllerPort);
         Path log4j = KafkaBrokerFiles.writeLog4j(dataDir);
@@ -125,12 +124,6 @@ public final class KafkaSystem implements MessagingSystem {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // JVM start-up: seconds, not ms
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

@@ -9,8 +9,6 @@ import dev.sluice.bench.compare.ProducerSettings;
 import dev.sluice.bench.compare.TopicSpec;
 import dev.sluice.client.Admin;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +50,7 @@ public final class SluiceSystem implements MessagingSystem {
                     + "./mvnw -DskipTests -pl sluice-cli -am package (bin/sluice-compare does)");
         }
         Files.createDirectories(dataDir);
-        int port = freePort();
+        int port = BrokerProcess.freeLoopbackPort();
         logFile = dataDir.resolve("broker.log");
         broker = BrokerProcess.start(name(), BrokerProcess.BROKER_JVM_FLAGS, jar.toAbsolutePath().toString(),
                 "dev.sluice.cli.SluiceCommand",
@@ -76,12 +74,6 @@ public final class SluiceSystem implements MessagingSystem {
                         + BrokerProcess.tail(logFile));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // JVM start-up and recovery: seconds, not ms
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
