@@ -145,7 +145,7 @@ public final class RecordBatchBuilder {
     public RecordBatchBuilder append(long timestamp, ByteBuffer key, ByteBuffer value, List<Record.Header> headers) {
         requireOpen();
         Objects.requireNonNull(headers, "headers");
-        byte[][] headerKeys = new byte[headers.size()][];
+        byte[][] headerKeys = headers.isEmpty() ? NO_HEADER_KEYS : new byte[headers.size()][];
         long timestampDelta = recordCount == 0 ? 0L : timestamp - baseTimestamp;
         long bodyBytes = 1L + Varint.sizeOfVarlong(timestampDelta) + Varint.sizeOfVarint(recordCount)
                 + fieldBytes(key) + fieldBytes(value) + Varint.sizeOfVarint(headers.size());
@@ -253,6 +253,9 @@ public final class RecordBatchBuilder {
         return compressed.toByteArray();
     }
 
+    /** Shared by every record without headers: the hot path allocates no array for them. */
+    private static final byte[][] NO_HEADER_KEYS = new byte[0][];
+
     private static ByteBuffer wrap(byte[] bytes) {
         return bytes == null ? null : ByteBuffer.wrap(bytes);
     }
@@ -270,7 +273,12 @@ public final class RecordBatchBuilder {
             Varint.writeVarint(records, -1);
         } else {
             Varint.writeVarint(records, field.remaining());
-            records.put(field.duplicate());
+            if (field.hasArray()) {
+                // Copy from the array: no duplicate buffer per field on the producer's hot path.
+                records.put(field.array(), field.arrayOffset() + field.position(), field.remaining());
+            } else {
+                records.put(field.duplicate());
+            }
         }
     }
 

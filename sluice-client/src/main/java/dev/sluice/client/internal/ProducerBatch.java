@@ -32,7 +32,8 @@ public final class ProducerBatch {
     private final long createdMs;
     private final RecordBatchBuilder builder;
     private final List<CompletableFuture<SendResult>> futures = new ArrayList<>();
-    private final List<Long> timestamps = new ArrayList<>();
+    /** Each message's timestamp, by index; a primitive array so that a send boxes nothing. */
+    private long[] timestamps = new long[16];
     private long reservedBytes;
     private boolean closed;
     private ByteBuffer built;
@@ -70,14 +71,20 @@ public final class ProducerBatch {
         if (closed || (builder.recordCount() > 0 && builder.estimatedSizeInBytes() + sizeBytes > batchBytes)) {
             return null;
         }
-        List<Record.Header> headers = new ArrayList<>(message.headers().size());
-        for (Header header : message.headers()) {
-            headers.add(Record.Header.of(header.key(), header.value()));
+        List<Record.Header> headers = List.of();
+        if (!message.headers().isEmpty()) {
+            headers = new ArrayList<>(message.headers().size());
+            for (Header header : message.headers()) {
+                headers.add(Record.Header.of(header.key(), header.value()));
+            }
         }
         builder.append(timestampMs, message.key(), message.value(), headers);
         CompletableFuture<SendResult> future = new CompletableFuture<>();
+        if (futures.size() == timestamps.length) {
+            timestamps = java.util.Arrays.copyOf(timestamps, timestamps.length * 2);
+        }
+        timestamps[futures.size()] = timestampMs;
         futures.add(future);
-        timestamps.add(timestampMs);
         reservedBytes += sizeBytes;
         return future;
     }
@@ -108,7 +115,7 @@ public final class ProducerBatch {
     public void complete(long baseOffset) {
         for (int i = 0; i < futures.size(); i++) {
             long offset = baseOffset < 0 ? SendResult.UNKNOWN_OFFSET : baseOffset + i;
-            futures.get(i).complete(new SendResult(topic, queue, offset, timestamps.get(i)));
+            futures.get(i).complete(new SendResult(topic, queue, offset, timestamps[i]));
         }
     }
 
