@@ -272,6 +272,7 @@ public final class Broker implements AutoCloseable {
      * Completes normally once the queue's end offset passes {@code offset}, when {@code maxWaitMs}
      * (clamped to {@code fetchMaxWaitMsMax}) passes, or when the broker closes; fails with
      * UNKNOWN_TOPIC, UNKNOWN_QUEUE or BROKER_BUSY (it counts as a parked fetch).
+     * Cancelling the returned future frees its parked slot at once.
      */
     public CompletableFuture<Void> awaitData(String topic, int queue, long offset, long maxWaitMs) {
         if (closed.get()) {

@@ -176,6 +176,54 @@ class NativeProtocolTest {
     }
 
     @Test
+    void aClientThatNeverReadsItsAnswersCannotMakeTheBrokerBufferWithoutBound() throws Exception {
+        try (RawConnection producer = new RawConnection(server.nativeAddress());
+                RawConnection greedy = new RawConnection(server.nativeAddress())) {
+            producer.call(new CreateTopicRequest("big", 1, -1, TopicFlushPolicy.BROKER_DEFAULT));
+            producer.call(new ProduceRequest("big", Acks.LEADER, 5_000, List.of(new ProduceRequest.Entry(0,
+                    Unpooled.wrappedBuffer(batch("k", "x".repeat(1_000_000))))))); // one answer: about 1 MB
+
+            for (int i = 0; i < 200; i++) { // 200 MB of answers if the broker kept writing
+                greedy.send(new FetchRequest(0, 0, 1 << 20, List.of(new FetchRequest.Entry("big", 0, 0, 1 << 20))));
+            }
+            // Let the broker work through what it has read; then its sent-bytes counter says what it buffered.
+            org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofSeconds(2)).atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> true);
+
+            assertThat(sentBytes()).as("frame bytes the broker wrote or queued for the connection that does not read")
+                    .isLessThan(64L << 20);
+            assertThat(producer.call(new ListTopicsRequest()).body().errorCode()).as("other clients are served")
+                    .isEqualTo(ErrorCode.NONE);
+        }
+    }
+
+    private double sentBytes() throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("sluice_network_sent_bytes_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void anEndedPushSubscriptionFreesItsParkedWaitAtOnce() throws IOException {
+        try (RawConnection connection = new RawConnection(server.nativeAddress())) {
+            connection.call(new CreateTopicRequest("quiet", 1, -1, TopicFlushPolicy.BROKER_DEFAULT));
+            for (int i = 0; i < 50; i++) {
+                SubscribeResponse subscribed = (SubscribeResponse) connection.call(new SubscribeRequest("quiet", 0, 0, 1 << 20)).body();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                        .until(() -> server.broker().health().parkedFetches() == 1);
+                assertThat(connection.call(new dev.sluice.protocol.UnsubscribeRequest(subscribed.subscriptionId())).body()
+                        .errorCode()).isEqualTo(ErrorCode.NONE);
+            }
+
+            // Caught up, each subscription parked a 30-second wait; unsubscribing must have freed them.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> server.broker().health().parkedFetches() == 0);
+        }
+    }
+
+    @Test
     void healthAndMetricsAreServedOverHttp() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + server.httpAddress().getPort();

@@ -61,6 +61,13 @@ public final class FetchService {
                 return CompletableFuture.completedFuture(null);
             }
             poll.park(waiter, Math.min(maxWaitMs, config.fetchMaxWaitMsMax()));
+            // A caller that stops waiting (a push subscription that ends) cancels the future: the
+            // waiter then leaves the long poll at once instead of holding a parked slot until its timeout.
+            waiter.future.whenComplete((ignored, failure) -> {
+                if (waiter.future.isCancelled()) {
+                    waiter.claim();
+                }
+            });
             return waiter.future;
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);

@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * reconnects, no sooner than an exponential back-off after the last failed attempt. A failed
  * connect fails the request that asked for it; callers retry with their own policy.
  *
- * <p>Each new connection first sends API_VERSIONS (without holding other requests back: the broker
- * answers in request order, so its answer is in before any later one); the broker's size limits
- * are then {@link #limits()} and go to the {@link #onLimits} listeners.
+ * <p>Each new connection first sends API_VERSIONS, without holding other requests back (the broker
+ * answers each request when it completes; API_VERSIONS completes at once, so in practice its answer
+ * comes first, but nothing relies on that); the broker's size limits are then {@link #limits()} and
+ * go to the {@link #onLimits} listeners. Until they arrive the client's own defaults apply.
  *
  * <p>No {@link ByteBuf} leaves the event loop: a response is decoded and, if it holds records,
  * converted (the records copied to the heap) by the caller's converter on the event loop,
@@ -50,6 +51,11 @@ public final class BrokerConnection implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(BrokerConnection.class);
     /** How long a TCP connect may take. */
     private static final int CONNECT_TIMEOUT_MS = 10_000;
+    /**
+     * The largest frame the client accepts: the broker's own upper bound on {@code server.frameBytesMax}
+     * (1 GiB), so that a broker configured for large batches never has its answers refused.
+     */
+    static final int FRAME_BYTES_MAX = 1 << 30;
 
     /** Receives push frames; called on the event loop, so it must not block. */
     public interface PushSink {
@@ -216,7 +222,7 @@ public final class BrokerConnection implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(), new ResponseRouter(address, pushSink));
+                        ch.pipeline().addLast(new FrameDecoder(FRAME_BYTES_MAX), new ResponseRouter(address, pushSink));
                     }
                 });
         ChannelFuture connected;

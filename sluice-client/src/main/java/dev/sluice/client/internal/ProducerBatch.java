@@ -26,6 +26,8 @@ public final class ProducerBatch {
     /** Per-header bytes besides its key and value: two length varints. */
     static final int HEADER_OVERHEAD_BYTES_MAX = 10;
 
+    /** Creation order within the accumulator: a requeued batch goes back in front of younger ones only. */
+    private final long sequence;
     private final String topic;
     private final int queue;
     private final boolean oneway;
@@ -41,6 +43,11 @@ public final class ProducerBatch {
     private long retryAtMs;
 
     ProducerBatch(String topic, int queue, boolean oneway, Compression compression, long createdMs) {
+        this(topic, queue, oneway, compression, createdMs, 0);
+    }
+
+    ProducerBatch(String topic, int queue, boolean oneway, Compression compression, long createdMs, long sequence) {
+        this.sequence = sequence;
         this.topic = topic;
         this.queue = queue;
         this.oneway = oneway;
@@ -137,6 +144,10 @@ public final class ProducerBatch {
 
     public String topic() {
         return topic;
+    }
+
+    long sequence() {
+        return sequence;
     }
 
     public int queue() {

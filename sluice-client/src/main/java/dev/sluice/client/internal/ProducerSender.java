@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * queued to it, so that application callbacks never run on the network thread. At most
  * {@code inFlightRequestsMax} requests are in flight. A batch whose attempt failed with a
  * retriable error (or a lost connection, or a timeout) goes back to the head of its queue after
- * an exponential back-off with jitter, until {@code deliveryTimeoutMs} after its creation; the
- * accumulator sends a queue's next batch only after the previous one completed, so order within
- * a queue holds across retries. A retried batch may have been stored by the earlier attempt:
- * delivery is at-least-once.
+ * an exponential back-off with jitter, until {@code deliveryTimeoutMs} after its creation, in
+ * creation order before the queue's younger batches (see {@link RecordAccumulator} on order with
+ * several batches of a queue in flight). A retried batch may have been stored by the earlier
+ * attempt: delivery is at-least-once.
  */
 public final class ProducerSender implements Runnable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProducerSender.class);

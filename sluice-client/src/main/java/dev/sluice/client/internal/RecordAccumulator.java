@@ -52,6 +52,7 @@ public final class RecordAccumulator {
     private final Map<QueueKey, Integer> inFlight = new HashMap<>();
     private final int inFlightBatchesPerQueueMax;
     private final Set<ProducerBatch> incomplete = new HashSet<>();
+    private long nextSequence;
     private int flushesInProgress;
     private boolean closing;
     private boolean wakeup;
@@ -102,7 +103,7 @@ public final class RecordAccumulator {
             }
         }
         if (future == null) {
-            ProducerBatch batch = new ProducerBatch(topic, queue, oneway, compression, nowMs);
+            ProducerBatch batch = new ProducerBatch(topic, queue, oneway, compression, nowMs, nextSequence++);
             future = batch.tryAppend(message, timestampMs, sizeBytes, batchBytes);
             deque.addLast(batch);
             incomplete.add(batch);
@@ -202,7 +203,17 @@ public final class RecordAccumulator {
     public synchronized void requeue(ProducerBatch batch, long retryAtMs) {
         QueueKey key = new QueueKey(batch.topic(), batch.queue(), batch.oneway());
         batch.retryAtMs(retryAtMs);
-        queues.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(batch);
+        // In creation order among the waiting batches: several batches of a queue are in flight at
+        // once and come back one by one, in any order; pushing each to the front would reverse them.
+        Deque<ProducerBatch> deque = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+        Deque<ProducerBatch> older = new ArrayDeque<>();
+        while (!deque.isEmpty() && deque.peekFirst().sequence() < batch.sequence()) {
+            older.addFirst(deque.pollFirst());
+        }
+        deque.addFirst(batch);
+        while (!older.isEmpty()) {
+            deque.addFirst(older.pollFirst());
+        }
         releaseInFlightLocked(key);
         wakeupLocked();
     }

@@ -89,6 +89,8 @@ final class ResponseRouter extends SimpleChannelInboundHandler<ByteBuf> {
         } catch (ProtocolException | ClassCastException e) {
             LOGGER.warn("closing connection: bad push frame broker={} reason={}", address, e.getMessage());
             frame.clear();
+            // The subscription's credit is lost with the frame: a new connection resubscribes.
+            ctx.close();
             return;
         }
         if (pushSink == null) {

@@ -106,6 +106,25 @@ class RecordAccumulatorTest {
     }
 
     @Test
+    void batchesOfAQueueRequeuedInAnyOrderAreSentAgainInCreationOrder() {
+        RecordAccumulator pipelined = new RecordAccumulator(LINGER_MS, BATCH_BYTES, Compression.NONE, null, 3);
+        String big = "x".repeat(600);
+        for (int i = 1; i <= 4; i++) {
+            pipelined.append("t", 0, false, Message.of("t", big + i), 100, 700, 100);
+        }
+        List<ProducerBatch> inFlight = pipelined.drain(200, 10);
+        assertThat(inFlight).hasSize(3);
+
+        // Answers (or a lost connection) come back in any order.
+        pipelined.requeue(inFlight.get(2), 0);
+        pipelined.requeue(inFlight.get(0), 0);
+        pipelined.requeue(inFlight.get(1), 0);
+
+        assertThat(pipelined.drain(200, 10)).extracting(batch -> values(batch).get(0))
+                .containsExactly(big + "1", big + "2", big + "3");
+    }
+
+    @Test
     void aRetriedBatchGoesBeforeLaterBatchesOfItsQueueAfterItsBackoff() {
         String big = "x".repeat(600);
         append(0, big + "1", 100);

@@ -82,6 +82,7 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
+            maybeResumeReading();
             subscriptions.values().forEach(PushSubscription::pump);
         }
         ctx.fireChannelWritabilityChanged();
@@ -208,6 +209,7 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
         }
         metrics.sent(out.readableBytes());
         context.writeAndFlush(out, context.voidPromise());
+        maybePauseReading();
     }
 
     private void answerError(FrameHeader header, ErrorCode code, String message, long startNs) {
@@ -219,6 +221,24 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
         ByteBuf out = Frames.encodeErrorResponse(context.alloc(), header, code, message);
         metrics.sent(out.readableBytes());
         context.writeAndFlush(out, context.voidPromise());
+        maybePauseReading();
+    }
+
+    /**
+     * A client that does not read its answers must not make the broker buffer them without bound:
+     * past the write buffer's high-water mark, stop reading its requests until the answers drain.
+     */
+    private void maybePauseReading() {
+        if (!context.channel().isWritable() && context.channel().config().isAutoRead()) {
+            context.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void maybeResumeReading() {
+        if (inFlight <= inFlightRequestsMax / 2 && context.channel().isWritable()
+                && !context.channel().config().isAutoRead()) {
+            context.channel().config().setAutoRead(true);
+        }
     }
 
     private static String apiName(FrameHeader header) {
@@ -244,9 +264,7 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
         if (counted) {
             owner.requestFinished();
         }
-        if (inFlight <= inFlightRequestsMax / 2 && !context.channel().config().isAutoRead()) {
-            context.channel().config().setAutoRead(true);
-        }
+        maybeResumeReading();
     }
 
     private void logUnexpected(FrameHeader header, Throwable failure) {

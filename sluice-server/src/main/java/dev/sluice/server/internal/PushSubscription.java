@@ -11,6 +11,7 @@ import dev.sluice.record.RecordBatchDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +43,8 @@ final class PushSubscription {
     private long creditBytes;
     private boolean waiting;
     private boolean closed;
+    /** The parked wait for data, cancelled on close so it does not hold a parked slot in the broker. */
+    private CompletableFuture<Void> dataWait;
 
     PushSubscription(int id, String topic, int queue, long offset, int creditBytes, Channel channel, Broker broker,
             ServerMetrics metrics) {
@@ -67,6 +70,10 @@ final class PushSubscription {
 
     void close() {
         closed = true;
+        if (dataWait != null) {
+            dataWait.cancel(false);
+            dataWait = null;
+        }
     }
 
     /** Whether it ended: unsubscribed, or failed with an error frame. */
@@ -112,9 +119,14 @@ final class PushSubscription {
 
     private void awaitData() {
         waiting = true;
-        broker.awaitData(topic, queue, nextOffset, DATA_WAIT_MS).whenComplete((ignored, failure) ->
+        dataWait = broker.awaitData(topic, queue, nextOffset, DATA_WAIT_MS);
+        dataWait.whenComplete((ignored, failure) ->
                 channel.eventLoop().execute(() -> {
                     waiting = false;
+                    dataWait = null;
+                    if (closed) {
+                        return;
+                    }
                     if (failure == null) {
                         pump();
                         return;
