@@ -62,7 +62,7 @@ final class ResponseRouter extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         if (header.isPush()) {
-            onPush(header, frame);
+            onPush(ctx, header, frame);
             return;
         }
         PendingRequest<?, ?> request = pending.remove(header.correlationId());
@@ -82,7 +82,7 @@ final class ResponseRouter extends SimpleChannelInboundHandler<ByteBuf> {
         request.complete(response);
     }
 
-    private void onPush(FrameHeader header, ByteBuf frame) {
+    private void onPush(ChannelHandlerContext ctx, FrameHeader header, ByteBuf frame) {
         PushRecords push;
         try {
             push = (PushRecords) Frames.decodeResponse(header, frame);
