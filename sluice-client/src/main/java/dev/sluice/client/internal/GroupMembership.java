@@ -112,6 +112,10 @@ public final class GroupMembership {
             // drop comes first, so the broker never sees us holding more than our share.
             added.addAll(assigned);
             added.removeAll(owned);
+            // Held from this moment, not from when the owner has looked up their start offsets: a
+            // heartbeat sent meanwhile must report them, or the broker would take them back and give
+            // them to another member while this one is about to consume them.
+            owned.addAll(added);
         }
         return new Changes(Set.copyOf(revoked), Set.copyOf(added), false);
     }
@@ -126,7 +130,7 @@ public final class GroupMembership {
         notifyAll();
     }
 
-    /** Owner: these queues are consumed from now on. */
+    /** Owner: these queues are consumed from now on ({@link #takeChanges} already counts them as held). */
     public synchronized void added(Set<Integer> queues) {
         owned.addAll(queues);
     }

@@ -73,11 +73,18 @@ public final class OwnedQueues {
             membership.dropped(changes.revoked());
         }
         if (!changes.added().isEmpty()) {
-            Map<Integer, Long> starts = new TreeMap<>(offsets.committed(changes.added()));
-            Set<Integer> missing = new java.util.TreeSet<>(changes.added());
-            missing.removeAll(starts.keySet());
-            if (!missing.isEmpty()) {
-                starts.putAll(offsets.resolve(missing, autoOffsetReset));
+            Map<Integer, Long> starts;
+            try {
+                starts = new TreeMap<>(offsets.committed(changes.added()));
+                Set<Integer> missing = new java.util.TreeSet<>(changes.added());
+                missing.removeAll(starts.keySet());
+                if (!missing.isEmpty()) {
+                    starts.putAll(offsets.resolve(missing, autoOffsetReset));
+                }
+            } catch (RuntimeException e) {
+                // Not started: give them back (the next heartbeat says so) and take them again later.
+                membership.dropped(changes.added());
+                throw e;
             }
             synchronized (this) {
                 positions.putAll(starts);

@@ -12,6 +12,19 @@ class GroupMembershipTest {
     private final GroupMembership membership = new GroupMembership();
 
     @Test
+    void queuesTakenAreReportedAsHeldBeforeTheirStartOffsetsAreKnown() {
+        membership.onHeartbeat("m", 1, 1_000, List.of(0, 1, 2, 3));
+
+        GroupMembership.Changes changes = membership.takeChanges();
+
+        // A heartbeat sent while the owner looks up start offsets must already claim them, or the
+        // broker could give them to another member meanwhile.
+        assertThat(changes.added()).containsExactly(0, 1, 2, 3);
+        assertThat(membership.owned()).containsExactly(0, 1, 2, 3);
+        assertThat(membership.takeChanges().isEmpty()).isTrue();
+    }
+
+    @Test
     void joinsWithAnEmptyMemberIdAndTakesTheAssignedQueues() {
         assertThat(membership.memberId()).isEmpty();
         assertThat(membership.isJoined()).isFalse();
