@@ -38,11 +38,17 @@ public final class PushListenerLoop implements Runnable {
     /** The longest the thread waits for a frame before looking at rebalances and commits. */
     private static final long IDLE_WAIT_MS = 50;
 
-    private record Pushed(int subscriptionId, PushedRecords push) {}
+    /** A frame, stamped with the connection it came on: subscription ids restart on every connection. */
+    private record Pushed(int connectionEpoch, int subscriptionId, PushedRecords push) {
+        /** The key of its subscription: connection epoch and id, unique across reconnects. */
+        long subscriptionKey() {
+            return key(connectionEpoch, subscriptionId);
+        }
+    }
 
-    private static final Pushed WAKEUP = new Pushed(-1, null);
+    private static final Pushed WAKEUP = new Pushed(-1, -1, null);
     /** Queued after the last frame of a connection that closed: its subscriptions are gone. */
-    private static final Pushed CONNECTION_LOST = new Pushed(-2, null);
+    private static final Pushed CONNECTION_LOST = new Pushed(-1, -2, null);
 
     private final ConsumerConfig config;
     private final String topic;
@@ -52,8 +58,11 @@ public final class PushListenerLoop implements Runnable {
     private final GroupOffsets offsets;
     private final MessageListener listener;
     private final LinkedBlockingQueue<Pushed> frames = new LinkedBlockingQueue<>();
-    private final Map<Integer, Integer> queueBySubscription = new HashMap<>();
-    private final Map<Integer, Integer> subscriptionByQueue = new HashMap<>();
+    /** Subscription key (connection epoch and id) → queue. */
+    private final Map<Long, Integer> queueBySubscription = new HashMap<>();
+    private final Map<Integer, Long> subscriptionByQueue = new HashMap<>();
+    /** Counts closed connections; a frame or subscription of an older epoch belongs to a dead connection. */
+    private final java.util.concurrent.atomic.AtomicInteger connectionEpoch = new java.util.concurrent.atomic.AtomicInteger();
     /** Record bytes pushed and not yet handled by the listener (nor dropped). */
     private final AtomicLong backlogBytes = new AtomicLong();
     private volatile boolean stopped;
@@ -71,13 +80,16 @@ public final class PushListenerLoop implements Runnable {
         this.listener = listener;
         // Subscriptions live and die with their connection: react to its close, not to a
         // later look at isConnected(), which misses a drop followed by a quick reconnect.
-        connection.onDisconnect(() -> frames.add(CONNECTION_LOST));
+        connection.onDisconnect(() -> {
+            connectionEpoch.incrementAndGet();
+            frames.add(CONNECTION_LOST);
+        });
     }
 
     /** Event loop: a push frame arrived. */
     void onPush(int subscriptionId, PushedRecords push) {
         backlogBytes.addAndGet(push.records().remaining());
-        frames.add(new Pushed(subscriptionId, push));
+        frames.add(new Pushed(connectionEpoch.get(), subscriptionId, push));
     }
 
     /**
@@ -140,7 +152,7 @@ public final class PushListenerLoop implements Runnable {
     }
 
     private void onFrame(Pushed pushed) {
-        Integer queue = queueBySubscription.get(pushed.subscriptionId());
+        Integer queue = queueBySubscription.get(pushed.subscriptionKey());
         if (queue == null) {
             return; // unsubscribed since: the frame's queue is no longer ours
         }
@@ -174,7 +186,8 @@ public final class PushListenerLoop implements Runnable {
             owned.position(queue, message.offset() + 1);
         }
         owned.position(queue, Math.max(next, owned.position(queue)));
-        if (frameBytes > 0) {
+        if (frameBytes > 0 && pushed.connectionEpoch() == connectionEpoch.get()) {
+            // Credit goes only to a live subscription: on a new connection the same id is another one.
             connection.sendOneway(new CreditRequest(pushed.subscriptionId(), frameBytes));
         }
     }
@@ -205,17 +218,21 @@ public final class PushListenerLoop implements Runnable {
     }
 
     private void subscribe(int queue, long position) {
+        int epoch = connectionEpoch.get();
         SubscribeResponse response = Errors.check(connection.<SubscribeResponse>send(
                 new SubscribeRequest(topic, queue, position, config.pushCreditBytes()), config.requestTimeoutMs())
                 .join());
-        queueBySubscription.put(response.subscriptionId(), queue);
-        subscriptionByQueue.put(queue, response.subscriptionId());
+        long key = key(epoch, response.subscriptionId());
+        queueBySubscription.put(key, queue);
+        subscriptionByQueue.put(queue, key);
     }
 
     private void unsubscribe(int queue) {
-        Integer subscriptionId = subscriptionByQueue.get(queue);
+        Long key = subscriptionByQueue.get(queue);
         forget(queue);
-        if (subscriptionId != null) {
+        // A subscription of a closed connection is gone with it; its id may name another one now.
+        if (key != null && (int) (key >>> 32) == connectionEpoch.get()) {
+            int subscriptionId = (int) (long) key;
             try {
                 connection.<UnsubscribeResponse>send(new UnsubscribeRequest(subscriptionId), config.requestTimeoutMs())
                         .join();
@@ -226,10 +243,14 @@ public final class PushListenerLoop implements Runnable {
     }
 
     private void forget(int queue) {
-        Integer subscriptionId = subscriptionByQueue.remove(queue);
-        if (subscriptionId != null) {
-            queueBySubscription.remove(subscriptionId);
+        Long key = subscriptionByQueue.remove(queue);
+        if (key != null) {
+            queueBySubscription.remove(key);
         }
+    }
+
+    private static long key(int connectionEpoch, int subscriptionId) {
+        return ((long) connectionEpoch << 32) | (subscriptionId & 0xFFFF_FFFFL);
     }
 
     private void shutdown() {
