@@ -44,7 +44,7 @@ public final class NativeChannelInitializer extends ChannelInitializer<Channel> 
         channels.add(channel);
         channel.pipeline().addLast("frames", new FrameDecoder(config.frameBytesMax()));
         channel.pipeline().addLast("requests", new NativeConnection(this, handler, broker, metrics,
-                config.inFlightRequestsMax(), config.subscriptionsMax()));
+                config.inFlightRequestsMax(), config.subscriptionsMax(), config.frameBytesMax()));
     }
 
     boolean closing() {

@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,20 +46,37 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
     private final ServerMetrics metrics;
     private final int inFlightRequestsMax;
     private final int subscriptionsMax;
+    private final int frameBytesMax;
     private final Map<Integer, PushSubscription> subscriptions = new HashMap<>();
+    /** Requests read but held back: the connection's answers are over budget or it is not writable. */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Bound on the answers of dispatched requests not yet written to the socket (see {@link #answerBudget}). */
+    private long answerBytesInFlight;
     private ChannelHandlerContext context;
     private String host = "unknown";
     private int inFlight;
     private int nextSubscriptionId = 1;
 
+    /**
+     * Most answer bytes one connection may have on the way (worked on, or queued for its socket)
+     * before the broker stops taking its requests: what a client that does not read costs at most.
+     */
+    static final long ANSWER_BYTES_IN_FLIGHT_MAX = 32L << 20;
+    /** The budget of an answer other than FETCH's: small lists and descriptions. */
+    private static final long SMALL_ANSWER_BYTES = 64 * 1024;
+
+    private record Pending(FrameHeader header, Request request, ByteBuf frame, long startNs) {
+    }
+
     NativeConnection(NativeChannelInitializer owner, RequestHandler handler, Broker broker, ServerMetrics metrics,
-            int inFlightRequestsMax, int subscriptionsMax) {
+            int inFlightRequestsMax, int subscriptionsMax, int frameBytesMax) {
         this.owner = owner;
         this.handler = handler;
         this.broker = broker;
         this.metrics = metrics;
         this.inFlightRequestsMax = inFlightRequestsMax;
         this.subscriptionsMax = subscriptionsMax;
+        this.frameBytesMax = frameBytesMax;
     }
 
     @Override
@@ -74,6 +92,10 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.connectionClosed();
+        for (Pending held : pending) {
+            held.frame().release();
+        }
+        pending.clear();
         subscriptions.values().forEach(PushSubscription::close);
         subscriptions.clear();
         ctx.fireChannelInactive();
@@ -82,7 +104,7 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            maybeResumeReading();
+            drainPending();
             subscriptions.values().forEach(PushSubscription::pump);
         }
         ctx.fireChannelWritabilityChanged();
@@ -114,6 +136,15 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
             answerError(header, ErrorCode.SHUTTING_DOWN, "the broker is shutting down", startNs);
             return;
         }
+        if (!pending.isEmpty() || !mayDispatch(request)) {
+            pending.add(new Pending(header, request, frame, startNs));
+            pauseReading();
+            return;
+        }
+        process(header, request, frame, startNs);
+    }
+
+    private void process(FrameHeader header, Request request, ByteBuf frame, long startNs) {
         switch (request.apiKey()) {
             case SUBSCRIBE -> {
                 frame.release();
@@ -144,7 +175,39 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether the connection's answers leave room for this request's (one request always fits). */
+    private boolean mayDispatch(Request request) {
+        return context.channel().isWritable()
+                && (answerBytesInFlight == 0 || answerBytesInFlight + answerBudget(request) <= ANSWER_BYTES_IN_FLIGHT_MAX);
+    }
+
+    /** A bound on the answer's size: FETCH's is its byte limit; the others' are small. */
+    private long answerBudget(Request request) {
+        if (request instanceof dev.sluice.protocol.FetchRequest fetch) {
+            return Math.min(Math.max(0, fetch.maxBytes()), frameBytesMax) + 512L * (fetch.entries().size() + 1);
+        }
+        return SMALL_ANSWER_BYTES;
+    }
+
+    /** Takes held requests again while their answers fit; reads the socket again once none is held. */
+    private void drainPending() {
+        while (!pending.isEmpty() && mayDispatch(pending.peekFirst().request())) {
+            Pending next = pending.pollFirst();
+            process(next.header(), next.request(), next.frame(), next.startNs());
+        }
+        if (pending.isEmpty()) {
+            maybeResumeReading();
+        }
+    }
+
+    private void answerWritten(long budget) {
+        answerBytesInFlight -= budget;
+        drainPending();
+    }
+
     private void dispatch(FrameHeader header, Request request, ByteBuf frame, long startNs) {
+        long budget = answerBudget(request);
+        answerBytesInFlight += budget;
         CompletableFuture<? extends Response> response;
         try {
             response = handler.handle(request, host);
@@ -158,9 +221,9 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
             requestFinished(counted);
             if (failure != null) {
                 logUnexpected(header, failure);
-                answerError(header, RequestHandler.errorCode(failure), RequestHandler.message(failure), startNs);
+                answerError(header, RequestHandler.errorCode(failure), RequestHandler.message(failure), startNs, budget);
             } else {
-                answer(header, answer, startNs);
+                answer(header, answer, startNs, budget);
             }
         }));
     }
@@ -194,8 +257,14 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void answer(FrameHeader header, Response response, long startNs) {
+        answer(header, response, startNs, 0);
+    }
+
+    /** Writes an answer; {@code budget} returns to the connection once it is written (or not sent). */
+    private void answer(FrameHeader header, Response response, long startNs, long budget) {
         metrics.request(header.apiKey().name(), response.errorCode().name(), System.nanoTime() - startNs);
         if (header.isOneway() || !context.channel().isActive()) {
+            answerWritten(budget);
             return;
         }
         ByteBuf out;
@@ -204,24 +273,34 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             LOGGER.warn("cannot encode the {} answer to {}; answering UNKNOWN_SERVER_ERROR", header.apiKey(), host, e);
             answerError(header, ErrorCode.UNKNOWN_SERVER_ERROR, "the answer could not be encoded; the broker log has why",
-                    startNs);
+                    startNs, budget);
             return;
         }
+        write(out, budget);
+    }
+
+    private void write(ByteBuf out, long budget) {
         metrics.sent(out.readableBytes());
-        context.writeAndFlush(out, context.voidPromise());
+        if (budget == 0) {
+            context.writeAndFlush(out, context.voidPromise());
+        } else {
+            context.writeAndFlush(out).addListener(written -> answerWritten(budget));
+        }
         maybePauseReading();
     }
 
     private void answerError(FrameHeader header, ErrorCode code, String message, long startNs) {
+        answerError(header, code, message, startNs, 0);
+    }
+
+    private void answerError(FrameHeader header, ErrorCode code, String message, long startNs, long budget) {
         String api = header.apiId() >= 0 && header.apiId() < ApiKey.values().length ? apiName(header) : "UNKNOWN";
         metrics.request(api, code.name(), System.nanoTime() - startNs);
         if (header.isOneway() || !context.channel().isActive()) {
+            answerWritten(budget);
             return;
         }
-        ByteBuf out = Frames.encodeErrorResponse(context.alloc(), header, code, message);
-        metrics.sent(out.readableBytes());
-        context.writeAndFlush(out, context.voidPromise());
-        maybePauseReading();
+        write(Frames.encodeErrorResponse(context.alloc(), header, code, message), budget);
     }
 
     /**
@@ -229,13 +308,19 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
      * past the write buffer's high-water mark, stop reading its requests until the answers drain.
      */
     private void maybePauseReading() {
-        if (!context.channel().isWritable() && context.channel().config().isAutoRead()) {
+        if (!context.channel().isWritable()) {
+            pauseReading();
+        }
+    }
+
+    private void pauseReading() {
+        if (context.channel().config().isAutoRead()) {
             context.channel().config().setAutoRead(false);
         }
     }
 
     private void maybeResumeReading() {
-        if (inFlight <= inFlightRequestsMax / 2 && context.channel().isWritable()
+        if (inFlight <= inFlightRequestsMax / 2 && pending.isEmpty() && context.channel().isWritable()
                 && !context.channel().config().isAutoRead()) {
             context.channel().config().setAutoRead(true);
         }
