@@ -102,6 +102,18 @@ public final class RecordBatchReader {
     }
 
     /**
+     * A cursor over the batch's records that copies nothing until asked: the caller reads each
+     * record's offset and timestamp and copies only the keys and values it keeps, once, into
+     * arrays of its own. Same checks as {@link #records(ByteBuffer, int)}.
+     *
+     * @throws InvalidBatchException if the batch header is malformed (records: on {@link RecordCursor#next()})
+     * @throws UnsupportedOperationException if it is compressed with snappy, lz4 or zstd
+     */
+    public static RecordCursor cursor(ByteBuffer buffer, int start) {
+        return new RecordCursor(open(buffer, start, RECORDS_BYTES_MAX_DEFAULT));
+    }
+
+    /**
      * Checks the batch header's frame, magic and codec and sets up a decoder over the
      * (decompressed) records section; {@code null} for a batch of no records and no bytes.
      */

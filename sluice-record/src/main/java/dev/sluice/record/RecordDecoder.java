@@ -142,6 +142,47 @@ final class RecordDecoder {
         return new Record(offset, timestamp, slice(keyPosition, keyLength), slice(valuePosition, valueLength), headers);
     }
 
+    /** A copy of the current record's key, or {@code null}. */
+    byte[] keyBytes() {
+        return copy(keyPosition, keyLength);
+    }
+
+    /** A copy of the current record's value, or {@code null}. */
+    byte[] valueBytes() {
+        return copy(valuePosition, valueLength);
+    }
+
+    int headerCount() {
+        return headerCount;
+    }
+
+    /** Hands each header of the current record to {@code sink}, its value copied once (or {@code null}). */
+    void forEachHeader(java.util.function.BiConsumer<String, byte[]> sink) {
+        int at = headersPosition;
+        for (int i = 0; i < headerCount; i++) {
+            // Already checked by advance(), so these reads stay within the record.
+            long encodedKey = Varint.readUnsignedVarint(data, at, end);
+            int headerKeyLength = Varint.zigZagDecode((int) (encodedKey >>> 32));
+            at += (int) encodedKey;
+            String key = new String(copy(at, headerKeyLength), StandardCharsets.UTF_8);
+            at += headerKeyLength;
+            long encodedValue = Varint.readUnsignedVarint(data, at, end);
+            int headerValueLength = Varint.zigZagDecode((int) (encodedValue >>> 32));
+            at += (int) encodedValue;
+            sink.accept(key, copy(at, headerValueLength));
+            at += Math.max(0, headerValueLength);
+        }
+    }
+
+    private byte[] copy(int at, int length) {
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        data.get(at, bytes);
+        return bytes;
+    }
+
     /** Checks that the records filled the section exactly; call after the last record. */
     void finish() {
         if (position != end) {

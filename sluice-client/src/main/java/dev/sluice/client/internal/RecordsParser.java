@@ -2,9 +2,9 @@ package dev.sluice.client.internal;
 
 import dev.sluice.client.Header;
 import dev.sluice.client.ReceivedMessage;
-import dev.sluice.record.Record;
 import dev.sluice.record.RecordBatchDescriptor;
 import dev.sluice.record.RecordBatchReader;
+import dev.sluice.record.RecordCursor;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,36 +38,33 @@ public final class RecordsParser {
             }
             RecordBatchDescriptor.check(records, start, size, size);
             ByteBuffer batch = records.duplicate().limit(start + size);
-            for (Record record : RecordBatchReader.records(batch, start)) {
-                if (record.offset() < next) {
-                    continue;
+            RecordCursor cursor = RecordBatchReader.cursor(batch, start);
+            while (cursor.next()) {
+                if (cursor.offset() < next) {
+                    continue; // before the position: not copied
                 }
                 if (out.size() >= countMax) {
                     break;
                 }
-                out.add(toMessage(topic, queue, record));
-                next = record.offset() + 1;
+                out.add(toMessage(topic, queue, cursor));
+                next = cursor.offset() + 1;
             }
             start += size;
         }
         return next;
     }
 
-    private static ReceivedMessage toMessage(String topic, int queue, Record record) {
-        List<Header> headers = new ArrayList<>(record.headers().size());
-        for (Record.Header header : record.headers()) {
-            headers.add(new Header(header.key(), bytes(header.value())));
+    /** The cursor's record with its key and value copied once, straight from the fetched bytes. */
+    private static ReceivedMessage toMessage(String topic, int queue, RecordCursor record) {
+        List<Header> headers;
+        if (record.headerCount() == 0) {
+            headers = List.of();
+        } else {
+            List<Header> collected = new ArrayList<>(record.headerCount());
+            record.forEachHeader((key, value) -> collected.add(new Header(key, value)));
+            headers = collected;
         }
-        return new ReceivedMessage(topic, queue, record.offset(), record.timestamp(), bytes(record.key()),
-                bytes(record.value()), headers);
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
+        return new ReceivedMessage(topic, queue, record.offset(), record.timestamp(), record.key(), record.value(),
+                headers);
     }
 }

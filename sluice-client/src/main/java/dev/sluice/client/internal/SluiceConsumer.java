@@ -47,14 +47,24 @@ public final class SluiceConsumer implements Consumer {
      * Poll thread only.
      */
     private final Map<Integer, Deque<ReceivedMessage>> buffered = new HashMap<>();
+    /**
+     * The one FETCH in flight, or {@code null}: sent by a poll that found nothing buffered, or as
+     * a prefetch by a poll that returned buffered messages, asking for the offsets after what is
+     * buffered. So the consumer holds at most two answers (one buffered, one on its way), each at
+     * most {@code fetchMaxBytes} of records. Poll thread only.
+     */
+    private InFlightFetch inFlight;
     private final OwnedQueues.Hooks pollHooks = new OwnedQueues.Hooks() {
         @Override
         public void beforeRevoke(int queue) {
             buffered.remove(queue);
+            abandonFetch();
         }
 
         @Override
-        public void afterAssign(int queue, long position) {}
+        public void afterAssign(int queue, long position) {
+            abandonFetch(); // the new queue is fetched at once, not after a parked fetch of the old set
+        }
     };
     private volatile PushListenerLoop pushLoop;
     private String topic;
@@ -127,6 +137,7 @@ public final class SluiceConsumer implements Consumer {
                 owned.applyChanges(pollHooks);
                 List<ReceivedMessage> ready = takeBuffered();
                 if (!ready.isEmpty()) {
+                    maybePrefetch();
                     if (config.ackMode() == AckMode.BEFORE_PROCESSING) {
                         commitOwned();
                     }
@@ -134,24 +145,20 @@ public final class SluiceConsumer implements Consumer {
                 }
                 CompletableFuture<Void> changed = membership.changedFuture();
                 long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
-                Map<Integer, Long> positions = owned.positions();
-                if (positions.isEmpty()) {
-                    await(changed, remainingMs);
-                } else {
-                    int maxWaitMs = (int) Math.min(config.fetchMaxWaitMs(), remainingMs);
-                    CompletableFuture<List<FetchedQueue>> fetch = sendFetch(positions, maxWaitMs);
-                    await(CompletableFuture.anyOf(fetch, changed), maxWaitMs + (long) config.requestTimeoutMs());
-                    if (fetch.isDone()) {
-                        List<ReceivedMessage> messages = onFetched(fetch.join(), positions);
-                        failures = 0;
-                        if (!messages.isEmpty()) {
-                            if (config.ackMode() == AckMode.BEFORE_PROCESSING) {
-                                commitOwned();
-                            }
-                            return messages;
-                        }
+                if (inFlight == null) {
+                    Map<Integer, Long> positions = owned.positions();
+                    if (positions.isEmpty()) {
+                        await(changed, remainingMs);
+                    } else {
+                        int maxWaitMs = (int) Math.min(config.fetchMaxWaitMs(), remainingMs);
+                        inFlight = sendFetch(positions, maxWaitMs);
+                        awaitFetch(changed, maxWaitMs + (long) config.requestTimeoutMs());
                     }
+                } else {
+                    // A prefetch, perhaps parked at the broker: wait for it no longer than this poll.
+                    awaitFetch(changed, remainingMs);
                 }
+                failures = 0;
             } catch (RuntimeException e) {
                 if (!Errors.retriable(e)) {
                     throw Errors.asRuntime(e);
@@ -202,18 +209,69 @@ public final class SluiceConsumer implements Consumer {
         }
     }
 
-    private CompletableFuture<List<FetchedQueue>> sendFetch(Map<Integer, Long> positions, int maxWaitMs) {
+    /** Waits for the fetch in flight or a membership change; takes the answer in if it came. */
+    private void awaitFetch(CompletableFuture<Void> changed, long timeoutMs) {
+        InFlightFetch fetch = inFlight;
+        await(CompletableFuture.anyOf(fetch.answer, changed), timeoutMs);
+        if (fetch.answer.isDone() && inFlight == fetch) {
+            inFlight = null;
+            onFetched(fetch.answer.join(), fetch.asked);
+        }
+    }
+
+    /**
+     * Sends the next FETCH while the application works on what poll returns, unless one is in
+     * flight: from the offset after each queue's buffered messages, else from its position.
+     * Never fails the poll (the messages it returns have moved the positions): a failed send
+     * shows on the next poll that needs the answer.
+     */
+    private void maybePrefetch() {
+        if (inFlight != null) {
+            return;
+        }
+        Map<Integer, Long> from = owned.positions();
+        from.replaceAll((queue, position) -> {
+            Deque<ReceivedMessage> queued = buffered.get(queue);
+            return queued == null || queued.isEmpty() || queued.peekFirst().offset() != position
+                    ? position : queued.peekLast().offset() + 1;
+        });
+        if (from.isEmpty()) {
+            return;
+        }
+        try {
+            inFlight = sendFetch(from, config.fetchMaxWaitMs());
+        } catch (RuntimeException e) {
+            LOGGER.debug("prefetch not sent topic={} cause={}", topic, Errors.unwrap(e).toString());
+        }
+    }
+
+    /** Forgets the fetch in flight (its answer, if it comes, is not parsed); the next poll fetches anew. */
+    private void abandonFetch() {
+        InFlightFetch fetch = inFlight;
+        if (fetch != null) {
+            fetch.abandoned = true;
+            inFlight = null;
+        }
+    }
+
+    private InFlightFetch sendFetch(Map<Integer, Long> positions, int maxWaitMs) {
         List<FetchRequest.Entry> entries = new ArrayList<>(positions.size());
         positions.forEach((queue, offset) ->
                 entries.add(new FetchRequest.Entry(topic, queue, offset, config.queueFetchMaxBytes())));
         FetchRequest request = new FetchRequest(maxWaitMs, FETCH_MIN_BYTES, config.fetchMaxBytes(), entries);
-        return connection.send(request, maxWaitMs + (long) config.requestTimeoutMs(),
-                (FetchResponse response) -> FetchedQueue.copyOf(response));
+        InFlightFetch fetch = new InFlightFetch(positions);
+        String fetchTopic = topic;
+        fetch.answer = connection.send(request, maxWaitMs + (long) config.requestTimeoutMs(),
+                (FetchResponse response) -> fetch.abandoned ? List.of() : FetchedQueue.parse(response, fetchTopic,
+                        fetch.asked));
+        return fetch;
     }
 
-    /** Messages of a fetch whose positions are still current; positions advance past them. */
-    private List<ReceivedMessage> onFetched(List<FetchedQueue> fetched, Map<Integer, Long> asked) {
-        List<ReceivedMessage> messages = new ArrayList<>();
+    /**
+     * Buffers the messages of a fetch whose offsets are still the queues' positions (nothing is
+     * buffered when an answer is taken in); positions move only when poll returns messages.
+     */
+    private void onFetched(List<FetchedQueue> fetched, Map<Integer, Long> asked) {
         for (FetchedQueue queue : fetched) {
             Long position = owned.position(queue.queue());
             if (position == null || !position.equals(asked.get(queue.queue()))) {
@@ -229,18 +287,12 @@ public final class SluiceConsumer implements Consumer {
             if (queue.errorCode() != ErrorCode.NONE) {
                 throw Errors.toException(queue.errorCode(), queue.errorMessage());
             }
-            List<ReceivedMessage> parsed = new ArrayList<>();
-            RecordsParser.parse(topic, queue.queue(), queue.records(), position, Integer.MAX_VALUE, parsed);
-            int taken = Math.min(parsed.size(), config.maxPollMessages() - messages.size());
-            if (taken > 0) {
-                messages.addAll(parsed.subList(0, taken));
-                owned.position(queue.queue(), parsed.get(taken - 1).offset() + 1);
-            }
-            if (taken < parsed.size()) {
-                buffered.put(queue.queue(), new ArrayDeque<>(parsed.subList(taken, parsed.size())));
+            assert !buffered.containsKey(queue.queue()) : "an answer taken in while queue " + queue.queue()
+                    + " has buffered messages";
+            if (!queue.messages().isEmpty()) {
+                buffered.put(queue.queue(), new ArrayDeque<>(queue.messages()));
             }
         }
-        return messages;
     }
 
     @Override
@@ -340,6 +392,7 @@ public final class SluiceConsumer implements Consumer {
             }
             owned.position(queue, offset);
             buffered.remove(queue);
+            abandonFetch();
         } finally {
             release();
         }
@@ -369,6 +422,7 @@ public final class SluiceConsumer implements Consumer {
                 offsets.resolve(queues, reset).forEach(owned::position);
             }
             buffered.clear();
+            abandonFetch();
         } finally {
             release();
         }
