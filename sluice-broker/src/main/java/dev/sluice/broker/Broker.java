@@ -248,6 +248,7 @@ public final class Broker implements AutoCloseable {
      * readable or the wait ends (then answers with what there is). Per-queue errors are in the
      * results; the future fails with BROKER_BUSY (parkedFetchesMax), INVALID_REQUEST or
      * SHUTTING_DOWN (also for parked fetches when the broker closes).
+     * Cancelling the returned future frees its parked slot at once.
      */
     public CompletableFuture<List<FetchResult>> fetch(FetchRequest request) {
         if (closed.get()) {

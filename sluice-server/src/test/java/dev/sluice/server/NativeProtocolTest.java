@@ -206,6 +206,19 @@ class NativeProtocolTest {
     }
 
     @Test
+    void aParkedFetchOfAClosedConnectionFreesItsSlotAtOnce() throws IOException {
+        try (RawConnection connection = new RawConnection(server.nativeAddress())) {
+            connection.call(new CreateTopicRequest("idle", 1, -1, TopicFlushPolicy.BROKER_DEFAULT));
+            connection.send(new FetchRequest(30_000, 1, 1 << 20, List.of(new FetchRequest.Entry("idle", 0, 0, 1 << 20))));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> server.broker().health().parkedFetches() == 1);
+        }
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> server.broker().health().parkedFetches() == 0);
+    }
+
+    @Test
     void anEndedPushSubscriptionFreesItsParkedWaitAtOnce() throws IOException {
         try (RawConnection connection = new RawConnection(server.nativeAddress())) {
             connection.call(new CreateTopicRequest("quiet", 1, -1, TopicFlushPolicy.BROKER_DEFAULT));

@@ -43,6 +43,12 @@ public final class FetchService {
             }
             FetchWaiter waiter = new FetchWaiter(request);
             poll.park(waiter, Math.min(request.maxWaitMs(), config.fetchMaxWaitMsMax()));
+            // A caller gone (its connection closed) cancels: the parked slot is freed at once.
+            waiter.future.whenComplete((ignored, failure) -> {
+                if (waiter.future.isCancelled()) {
+                    waiter.claim();
+                }
+            });
             return waiter.future;
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);

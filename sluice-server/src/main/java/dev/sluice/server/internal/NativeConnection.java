@@ -21,6 +21,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -52,6 +53,8 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Bound on the answers of dispatched requests not yet written to the socket (see {@link #answerBudget}). */
     private long answerBytesInFlight;
+    /** FETCHes being worked on (maybe parked): cancelled when the connection closes, freeing their slots. */
+    private final java.util.Set<CompletableFuture<?>> fetchesInFlight = new java.util.HashSet<>();
     private ChannelHandlerContext context;
     private String host = "unknown";
     private int inFlight;
@@ -96,6 +99,9 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
             held.frame().release();
         }
         pending.clear();
+        for (CompletableFuture<?> fetch : List.copyOf(fetchesInFlight)) {
+            fetch.cancel(false);
+        }
         subscriptions.values().forEach(PushSubscription::close);
         subscriptions.clear();
         ctx.fireChannelInactive();
@@ -216,7 +222,12 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
         }
         boolean counted = request.apiKey() != ApiKey.FETCH;
         requestStarted(counted);
+        if (!counted) {
+            fetchesInFlight.add(response);
+        }
+        CompletableFuture<? extends Response> started = response;
         response.whenComplete((answer, failure) -> context.executor().execute(() -> {
+            fetchesInFlight.remove(started);
             frame.release();
             requestFinished(counted);
             if (failure != null) {
@@ -354,6 +365,9 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
 
     private void logUnexpected(FrameHeader header, Throwable failure) {
         Throwable cause = RequestHandler.unwrap(failure);
+        if (cause instanceof java.util.concurrent.CancellationException) {
+            return; // a parked FETCH of a connection that closed
+        }
         if (!(cause instanceof BrokerException broker) || broker.error() == BrokerError.UNKNOWN_SERVER_ERROR) {
             LOGGER.warn("{} request from {} failed unexpectedly", apiName(header), host, cause);
         }

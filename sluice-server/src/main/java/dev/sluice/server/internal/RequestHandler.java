@@ -196,18 +196,26 @@ final class RequestHandler {
         for (FetchRequest.Entry entry : request.entries()) {
             entries.add(new FetchEntry(entry.topic(), entry.queue(), entry.offset(), Math.min(entry.queueMaxBytes(), maxBytes)));
         }
-        return broker.fetch(new dev.sluice.broker.FetchRequest(entries, request.maxWaitMs(), request.minBytes(), maxBytes))
-                .thenApply(results -> {
-                    List<FetchResponse.Entry> answer = new ArrayList<>(results.size());
+        CompletableFuture<List<FetchResult>> parked =
+                broker.fetch(new dev.sluice.broker.FetchRequest(entries, request.maxWaitMs(), request.minBytes(), maxBytes));
+        CompletableFuture<FetchResponse> answer = parked.thenApply(results -> {
+                    List<FetchResponse.Entry> answered = new ArrayList<>(results.size());
                     for (FetchResult result : results) {
-                        answer.add(result.error() == null
+                        answered.add(result.error() == null
                                 ? FetchResponse.entry(result.topic(), result.queue(), result.startOffset(), result.endOffset(),
                                         result.batches())
                                 : FetchResponse.errorEntry(result.topic(), result.queue(), errorCode(result.error()),
                                         result.errorMessage()));
                     }
-                    return FetchResponse.success(answer);
+                    return FetchResponse.success(answered);
                 });
+        // Cancelling the answer (the connection closed) cancels the parked fetch, freeing its slot.
+        answer.whenComplete((ignored, failure) -> {
+            if (answer.isCancelled()) {
+                parked.cancel(false);
+            }
+        });
+        return answer;
     }
 
     private ListOffsetsResponse listOffsets(ListOffsetsRequest request) {
