@@ -1,5 +1,6 @@
 package dev.sluice.protocol;
 
+import dev.sluice.testsupport.NettyLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;

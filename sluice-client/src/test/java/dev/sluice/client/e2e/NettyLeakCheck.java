@@ -1,5 +1,6 @@
 package dev.sluice.client.e2e;
 
+import dev.sluice.testsupport.NettyLeaks;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 

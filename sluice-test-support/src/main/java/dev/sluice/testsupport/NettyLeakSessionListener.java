@@ -1,4 +1,4 @@
-package dev.sluice.protocol;
+package dev.sluice.testsupport;
 
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;

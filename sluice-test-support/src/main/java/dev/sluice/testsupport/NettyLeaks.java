@@ -1,6 +1,4 @@
-package dev.sluice.protocol;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.sluice.testsupport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -16,13 +14,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * here instead of only logging them, and {@link #assertNoLeaks()}, called after each test
  * class, collects garbage and fails on any leak reported since the last call.
  */
-final class NettyLeaks {
+public final class NettyLeaks {
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
     private static volatile boolean installed;
 
     private NettyLeaks() {}
 
-    static synchronized void install() {
+    public static synchronized void install() {
         if (installed) {
             return;
         }
@@ -31,7 +29,7 @@ final class NettyLeaks {
     }
 
     /** Runs a few collections, lets the detector poll its queue, and returns the leaks seen. */
-    static List<String> collect() {
+    public static List<String> collect() {
         for (int round = 0; round < 3; round++) {
             System.gc();
             // A tracked (direct: unpooled heap buffers are not tracked) allocation makes the detector poll its reference queue and report.
@@ -43,10 +41,19 @@ final class NettyLeaks {
         return leaks;
     }
 
-    static void assertNoLeaks() {
-        assertThat(installed).as("NettyLeakSessionListener installed the recording detector").isTrue();
-        assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
-        assertThat(collect()).as("leaked Netty buffers").isEmpty();
+    public static void assertNoLeaks() {
+        if (!installed) {
+            throw new AssertionError("NettyLeakSessionListener did not install the recording detector: register it in "
+                    + "src/test/resources/META-INF/services/org.junit.platform.launcher.LauncherSessionListener");
+        }
+        if (ResourceLeakDetector.getLevel() != ResourceLeakDetector.Level.PARANOID) {
+            throw new AssertionError("Netty leak detection is " + ResourceLeakDetector.getLevel()
+                    + ", not PARANOID: set -Dio.netty.leakDetection.level=paranoid for the tests");
+        }
+        List<String> leaks = collect();
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("leaked Netty buffers: " + leaks);
+        }
     }
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
