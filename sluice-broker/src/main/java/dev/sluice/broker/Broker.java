@@ -6,16 +6,20 @@ import dev.sluice.broker.internal.CompletionExecutor;
 import dev.sluice.broker.internal.FetchService;
 import dev.sluice.broker.internal.LongPoll;
 import dev.sluice.broker.internal.OffsetStore;
+import dev.sluice.broker.internal.ProducerStateTable;
+import dev.sluice.broker.internal.ProducerStates;
 import dev.sluice.broker.internal.QueueReader;
 import dev.sluice.broker.internal.StorageErrors;
 import dev.sluice.broker.internal.StreamGroups;
 import dev.sluice.broker.internal.Topic;
 import dev.sluice.broker.internal.TopicRegistry;
+import dev.sluice.record.RecordBatchDescriptor;
 import dev.sluice.storage.AppendResult;
 import dev.sluice.storage.Durability;
 import dev.sluice.storage.LogStore;
 import dev.sluice.storage.QueueId;
 import dev.sluice.storage.StorageFailedException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +62,8 @@ public final class Broker implements AutoCloseable {
     private final FetchService fetches;
     private final BrokerTimer timer;
     private final CompletionExecutor completion;
+    private final ProducerStates producerStates;
+    private final LongSupplier clockMs;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -73,6 +79,8 @@ public final class Broker implements AutoCloseable {
         this.groups = new StreamGroups(config, topics, reader, offsets, clockMs, closed::get);
         this.longPoll = new LongPoll(config.parkedFetchesMax(), completion, timer);
         this.fetches = new FetchService(config, reader, longPoll, metrics);
+        this.producerStates = ProducerStates.load(config.dataDirectory(), store);
+        this.clockMs = clockMs;
     }
 
     /** Opens the broker with the system clock. */
@@ -206,7 +214,10 @@ public final class Broker implements AutoCloseable {
      * future completes) to a queue. Completes on a broker thread once written, or once fsynced for
      * {@link Acks#DURABLE} or a {@link TopicFlushPolicy#SYNC} topic; fails with a
      * {@link BrokerException}: UNKNOWN_TOPIC, UNKNOWN_QUEUE, INVALID_BATCH, BATCH_TOO_LARGE,
-     * STORAGE_FULL, STORAGE_FAILED, SHUTTING_DOWN. Blocks while the storage append queue is full.
+     * STORAGE_FULL, STORAGE_FAILED, SHUTTING_DOWN, and for an idempotent batch (producer id >= 0)
+     * OUT_OF_ORDER_SEQUENCE or INVALID_PRODUCER_EPOCH; a duplicate of one of the producer's last
+     * {@value ProducerStateTable#BATCHES_KEPT} batches on the queue completes with the first append's
+     * offsets and is not stored again. Blocks while the storage append queue is full.
      */
     public CompletableFuture<ProduceResult> produce(String topic, int queue, ByteBuffer batch, Acks acks) {
         Topic found;
@@ -219,12 +230,15 @@ public final class Broker implements AutoCloseable {
         boolean flushed = acks == Acks.DURABLE || found.info().flushPolicy() == TopicFlushPolicy.SYNC;
         QueueId id = found.queueId(queue);
         int bytes = batch.remaining();
-        CompletableFuture<AppendResult> append;
-        try {
-            append = store.append(id, batch, flushed ? Durability.FLUSHED : Durability.WRITTEN);
-        } catch (RuntimeException e) {
-            append = CompletableFuture.failedFuture(e);
+        Durability durability = flushed ? Durability.FLUSHED : Durability.WRITTEN;
+        if (batch.remaining() >= RecordBatchDescriptor.HEADER_BYTES
+                && RecordBatchDescriptor.producerId(batch, batch.position()) >= 0) {
+            return produceIdempotent(id, batch, durability);
         }
+        return answer(id, bytes, startAppend(id, batch, durability));
+    }
+
+    private CompletableFuture<ProduceResult> answer(QueueId id, int bytes, CompletableFuture<AppendResult> append) {
         // Runs on the writer or flusher thread: only counters and a wake-up hand-off.
         append.whenComplete((result, failure) -> {
             if (result != null) {
@@ -234,12 +248,74 @@ public final class Broker implements AutoCloseable {
                 metrics.onStorageFailed(failed.getMessage());
             }
         });
+        return toProduceResult(append);
+    }
+
+    private CompletableFuture<ProduceResult> toProduceResult(CompletableFuture<AppendResult> append) {
         return append.handleAsync((result, failure) -> {
             if (failure != null) {
                 throw StorageErrors.toBrokerException(failure);
             }
             return new ProduceResult(result.baseOffset(), result.lastOffset(), result.appendTimeMs());
         }, completion);
+    }
+
+    private CompletableFuture<AppendResult> startAppend(QueueId id, ByteBuffer batch, Durability durability) {
+        try {
+            return store.append(id, batch, durability);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Checks an idempotent batch's producer epoch and sequence against the queue's
+     * {@link ProducerStateTable} and appends it; a duplicate of one of the producer's last batches
+     * is answered with the first append's offsets and not stored again.
+     */
+    private CompletableFuture<ProduceResult> produceIdempotent(QueueId id, ByteBuffer batch, Durability durability) {
+        int start = batch.position();
+        int bytes = batch.remaining();
+        long producerId = RecordBatchDescriptor.producerId(batch, start);
+        int baseSequence = RecordBatchDescriptor.baseSequence(batch, start);
+        ProducerStateTable table = producerStates.table(id);
+        List<CompletableFuture<AppendResult>> started = new ArrayList<>(1);
+        ProducerStateTable.Check check = table.checkAndAppend(producerId,
+                RecordBatchDescriptor.producerEpoch(batch, start), baseSequence,
+                RecordBatchDescriptor.lastOffsetDelta(batch, start), clockMs.getAsLong(), () -> {
+                    started.add(startAppend(id, batch, durability));
+                    return started.get(0);
+                });
+        return switch (check.outcome()) {
+            case APPEND -> {
+                CompletableFuture<AppendResult> append = started.get(0);
+                append.whenComplete((result, failure) -> {
+                    if (failure != null) {
+                        table.onAppendFailed(producerId, baseSequence, append);
+                    }
+                });
+                yield answer(id, bytes, append);
+            }
+            case DUPLICATE -> toProduceResult(check.duplicateOf());
+            case OUT_OF_ORDER_SEQUENCE -> CompletableFuture.failedFuture(
+                    new BrokerException(BrokerError.OUT_OF_ORDER_SEQUENCE, check.message() + " (" + id + ")"));
+            case INVALID_PRODUCER_EPOCH -> CompletableFuture.failedFuture(
+                    new BrokerException(BrokerError.INVALID_PRODUCER_EPOCH, check.message() + " (" + id + ")"));
+        };
+    }
+
+    /**
+     * A producer id this broker never handed out before, for an idempotent producer (epoch 0).
+     *
+     * @throws BrokerException SHUTTING_DOWN, STORAGE_FAILED (the producer id file cannot be written)
+     */
+    public long initProducerId() {
+        checkOpen();
+        try {
+            return producerStates.allocateProducerId();
+        } catch (UncheckedIOException e) {
+            throw new BrokerException(BrokerError.STORAGE_FAILED, e.getMessage());
+        }
     }
 
     /**

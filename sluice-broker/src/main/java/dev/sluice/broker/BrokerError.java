@@ -23,7 +23,9 @@ public enum BrokerError {
     GROUP_TOPIC_MISMATCH(false),
     INVALID_REQUEST(false),
     SHUTTING_DOWN(true),
-    GROUP_NOT_EMPTY(false);
+    GROUP_NOT_EMPTY(false),
+    OUT_OF_ORDER_SEQUENCE(false),
+    INVALID_PRODUCER_EPOCH(false);
 
     private final boolean retriable;
 

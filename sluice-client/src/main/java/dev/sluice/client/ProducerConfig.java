@@ -33,6 +33,10 @@ import java.util.Objects;
  * @param metadataMaxAgeMs how long a topic's queue count is cached before it is asked again
  * @param closeTimeoutMs how long {@code close} waits for buffered messages to be sent
  * @param allowAutoCreateTopics whether sending to a missing topic asks the broker to create it
+ * @param idempotence whether acknowledged batches carry a producer id and per-queue sequence
+ *     numbers, so that the broker stores a retried batch once and in order (see
+ *     {@code docs/guarantees.md}); needs {@code inFlightBatchesPerQueueMax} of at most
+ *     {@value #IDEMPOTENT_IN_FLIGHT_BATCHES_PER_QUEUE_MAX}
  */
 public record ProducerConfig(
         String bootstrap,
@@ -52,7 +56,8 @@ public record ProducerConfig(
         int inFlightBatchesPerQueueMax,
         long metadataMaxAgeMs,
         long closeTimeoutMs,
-        boolean allowAutoCreateTopics) {
+        boolean allowAutoCreateTopics,
+        boolean idempotence) {
 
     /** The longest {@code lingerMs}: a minute; longer only delays messages. */
     public static final int LINGER_MS_MAX = 60_000;
@@ -66,6 +71,8 @@ public record ProducerConfig(
     public static final int IN_FLIGHT_REQUESTS_MAX = 1024;
     /** Largest {@code inFlightBatchesPerQueueMax}. */
     public static final int IN_FLIGHT_BATCHES_PER_QUEUE_MAX = 64;
+    /** The most batches per queue in flight with idempotence: the broker remembers a producer's last 5. */
+    public static final int IDEMPOTENT_IN_FLIGHT_BATCHES_PER_QUEUE_MAX = 5;
     /** The longest of the timeouts. */
     public static final long TIMEOUT_MS_MAX = 24L * 60 * 60 * 1000;
 
@@ -86,7 +93,8 @@ public record ProducerConfig(
         // A batch must get at least one full attempt after lingering, or every send times out.
         checkRange("deliveryTimeoutMs", deliveryTimeoutMs, (long) lingerMs + requestTimeoutMs, TIMEOUT_MS_MAX);
         checkRange("inFlightRequestsMax", inFlightRequestsMax, 1, IN_FLIGHT_REQUESTS_MAX);
-        checkRange("inFlightBatchesPerQueueMax", inFlightBatchesPerQueueMax, 1, IN_FLIGHT_BATCHES_PER_QUEUE_MAX);
+        checkRange("inFlightBatchesPerQueueMax", inFlightBatchesPerQueueMax, 1,
+                idempotence ? IDEMPOTENT_IN_FLIGHT_BATCHES_PER_QUEUE_MAX : IN_FLIGHT_BATCHES_PER_QUEUE_MAX);
         checkRange("metadataMaxAgeMs", metadataMaxAgeMs, 0, TIMEOUT_MS_MAX);
         checkRange("closeTimeoutMs", closeTimeoutMs, 0, TIMEOUT_MS_MAX);
     }
@@ -104,7 +112,7 @@ public record ProducerConfig(
                 .retryBackoffMs(retryBackoffMs).retryBackoffMaxMs(retryBackoffMaxMs)
                 .inFlightRequestsMax(inFlightRequestsMax).inFlightBatchesPerQueueMax(inFlightBatchesPerQueueMax)
                 .metadataMaxAgeMs(metadataMaxAgeMs)
-                .closeTimeoutMs(closeTimeoutMs).allowAutoCreateTopics(allowAutoCreateTopics);
+                .closeTimeoutMs(closeTimeoutMs).allowAutoCreateTopics(allowAutoCreateTopics).idempotence(idempotence);
     }
 
     /** Builds a {@link ProducerConfig}; every setting starts at its default. Not thread-safe. */
@@ -127,6 +135,7 @@ public record ProducerConfig(
         private long metadataMaxAgeMs = 300_000;
         private long closeTimeoutMs = 30_000;
         private boolean allowAutoCreateTopics = true;
+        private boolean idempotence = true;
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -234,6 +243,12 @@ public record ProducerConfig(
             return this;
         }
 
+        /** Default {@code true}; with it, {@code inFlightBatchesPerQueueMax} may be at most 5. */
+        public Builder idempotence(boolean idempotence) {
+            this.idempotence = idempotence;
+            return this;
+        }
+
         /**
          * The config.
          *
@@ -243,7 +258,7 @@ public record ProducerConfig(
             return new ProducerConfig(bootstrap, clientId, acks, lingerMs, batchBytes, messageBytesMax, compression,
                     bufferBytesMax, maxBlockMs, requestTimeoutMs, deliveryTimeoutMs, retryBackoffMs, retryBackoffMaxMs,
                     inFlightRequestsMax, inFlightBatchesPerQueueMax, metadataMaxAgeMs, closeTimeoutMs,
-                    allowAutoCreateTopics);
+                    allowAutoCreateTopics, idempotence);
         }
     }
 }

@@ -35,7 +35,10 @@ public enum ErrorCode {
     INVALID_REQUEST(21, false, "a field out of range"),
     SHUTTING_DOWN(22, true, "the broker is stopping; try another time"),
     UNKNOWN_SUBSCRIPTION(23, false, "no such push subscription on this connection"),
-    GROUP_NOT_EMPTY(24, false, "an offset reset or delete needs a group without members");
+    GROUP_NOT_EMPTY(24, false, "an offset reset or delete needs a group without members"),
+    OUT_OF_ORDER_SEQUENCE(25, false,
+            "an idempotent batch's base sequence is not the producer's last sequence + 1 on the queue"),
+    INVALID_PRODUCER_EPOCH(26, false, "the batch's producer epoch is older than the queue has seen");
 
     private static final ErrorCode[] BY_CODE;
 

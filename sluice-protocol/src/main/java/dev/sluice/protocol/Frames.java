@@ -208,6 +208,7 @@ public final class Frames {
             case SUBSCRIBE: return SubscribeRequest.decode(body);
             case CREDIT: return CreditRequest.decode(body);
             case UNSUBSCRIBE: return UnsubscribeRequest.decode(body);
+            case INIT_PRODUCER_ID: return InitProducerIdRequest.decode(body);
             default: throw new IllegalStateException("no request decoder for " + api);
         }
     }
@@ -262,6 +263,7 @@ public final class Frames {
             case SUBSCRIBE: return SubscribeResponse.decode(body);
             case PUSH_RECORDS: return PushRecords.decode(body);
             case UNSUBSCRIBE: return UnsubscribeResponse.decode(body);
+            case INIT_PRODUCER_ID: return InitProducerIdResponse.decode(body);
             default: throw new IllegalStateException("no response decoder for " + api);
         }
     }

@@ -141,7 +141,7 @@ class DecodeRejectsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(shorts = {19, -1, Short.MAX_VALUE, Short.MIN_VALUE})
+    @ValueSource(shorts = {20, -1, Short.MAX_VALUE, Short.MIN_VALUE})
     void unknownApiIdIsUnsupported(short id) {
         assertThatThrownBy(() -> ApiKey.forId(id))
                 .isInstanceOfSatisfying(ProtocolException.class,

@@ -22,6 +22,7 @@ class ErrorCodeTest {
         assertThat(ErrorCode.CORRUPT_FRAME.code()).isEqualTo((short) 2);
         assertThat(ErrorCode.STORAGE_FULL.code()).isEqualTo((short) 14);
         assertThat(ErrorCode.GROUP_NOT_EMPTY.code()).isEqualTo((short) 24);
+        assertThat(ErrorCode.INVALID_PRODUCER_EPOCH.code()).isEqualTo((short) 26);
         for (ErrorCode error : ErrorCode.values()) {
             assertThat(error.code()).isEqualTo((short) error.ordinal());
         }
@@ -29,7 +30,7 @@ class ErrorCodeTest {
 
     @Test
     void unknownCodesReadAsUnknownServerError() {
-        for (short code : new short[] {-1, 25, 999, Short.MAX_VALUE, Short.MIN_VALUE}) {
+        for (short code : new short[] {-1, 27, 999, Short.MAX_VALUE, Short.MIN_VALUE}) {
             assertThat(ErrorCode.forCode(code)).isEqualTo(ErrorCode.UNKNOWN_SERVER_ERROR);
         }
     }
@@ -57,7 +58,7 @@ class ErrorCodeTest {
             assertThat(api.minVersion()).isEqualTo(Protocol.PROTOCOL_VERSION);
             assertThat(api.maxVersion()).isEqualTo(Protocol.PROTOCOL_VERSION);
         }
-        assertThat(ApiKey.values()).hasSize(19);
+        assertThat(ApiKey.values()).hasSize(20);
         assertThat(ApiKey.PRODUCE.onewayCapable()).isTrue();
         assertThat(ApiKey.PRODUCE.hasResponse()).isTrue();
         assertThat(ApiKey.CREDIT.onewayCapable()).isTrue();

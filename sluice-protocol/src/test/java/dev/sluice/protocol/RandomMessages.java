@@ -25,7 +25,8 @@ final class RandomMessages {
             ProduceRequest.class, FetchRequest.class, ListOffsetsRequest.class,
             HeartbeatRequest.class, LeaveGroupRequest.class, CommitOffsetsRequest.class,
             FetchOffsetsRequest.class, DescribeGroupRequest.class, ListGroupsRequest.class,
-            SubscribeRequest.class, CreditRequest.class, UnsubscribeRequest.class);
+            SubscribeRequest.class, CreditRequest.class, UnsubscribeRequest.class,
+            InitProducerIdRequest.class);
 
     static final List<Class<? extends Response>> RESPONSE_TYPES = List.of(
             ApiVersionsResponse.class, MetadataResponse.class, CreateTopicResponse.class,
@@ -33,7 +34,8 @@ final class RandomMessages {
             ProduceResponse.class, FetchResponse.class, ListOffsetsResponse.class,
             HeartbeatResponse.class, LeaveGroupResponse.class, CommitOffsetsResponse.class,
             FetchOffsetsResponse.class, DescribeGroupResponse.class, ListGroupsResponse.class,
-            SubscribeResponse.class, PushRecords.class, UnsubscribeResponse.class);
+            SubscribeResponse.class, PushRecords.class, UnsubscribeResponse.class,
+            InitProducerIdResponse.class);
 
     /** String fields the protocol lets be null. */
     private static final Set<String> NULLABLE_STRINGS = Set.of("errorMessage", "owner");

@@ -41,6 +41,7 @@ public final class ProducerBatch {
     private ByteBuffer built;
     private int attempts;
     private long retryAtMs;
+    private int baseSequence = RecordBatchBuilder.NO_SEQUENCE;
 
     ProducerBatch(String topic, int queue, boolean oneway, Compression compression, long createdMs) {
         this(topic, queue, oneway, compression, createdMs, 0);
@@ -107,6 +108,23 @@ public final class ProducerBatch {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Stamps the idempotent producer's id, epoch and this batch's base sequence into the header;
+     * before the first {@link #bytes}, once: a retry keeps its sequence and bytes.
+     */
+    void stampProducer(long producerId, short producerEpoch, int baseSequence) {
+        if (built != null || this.baseSequence != RecordBatchBuilder.NO_SEQUENCE) {
+            throw new IllegalStateException("batch already built or stamped: " + this);
+        }
+        builder.producer(producerId, producerEpoch, baseSequence);
+        this.baseSequence = baseSequence;
+    }
+
+    /** Whether {@link #stampProducer} was called. */
+    boolean stamped() {
+        return baseSequence != RecordBatchBuilder.NO_SEQUENCE;
     }
 
     /** The encoded batch; built once, then the same bytes for every attempt. */

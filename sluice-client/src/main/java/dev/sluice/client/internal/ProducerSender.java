@@ -5,13 +5,18 @@ import dev.sluice.client.SluiceException;
 import dev.sluice.client.SluiceTimeoutException;
 import dev.sluice.protocol.Acks;
 import dev.sluice.protocol.ErrorCode;
+import dev.sluice.protocol.InitProducerIdRequest;
+import dev.sluice.protocol.InitProducerIdResponse;
 import dev.sluice.protocol.ProduceRequest;
 import dev.sluice.protocol.ProduceResponse;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +53,12 @@ public final class ProducerSender implements Runnable {
     private final RetryBackoff backoff;
     private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
     private int inFlightRequests;
+    /** The idempotent producer's id, -1 until INIT_PRODUCER_ID answered (or with idempotence off). */
+    private long producerId = -1;
+    private short producerEpoch = -1;
+    /** Per topic and queue: the next sequence to stamp, and the stamped batches not yet completed, in order. */
+    private final Map<String, Integer> nextSequences = new HashMap<>();
+    private final Map<String, ArrayDeque<ProducerBatch>> unacknowledged = new HashMap<>();
     private volatile boolean closing;
     private volatile boolean forceClose;
     private volatile boolean stopped;
@@ -123,10 +134,18 @@ public final class ProducerSender implements Runnable {
         }
     }
 
-    private void sendReady(long nowMs, int room) {
+    private void sendReady(long nowMs, int room) throws InterruptedException {
+        if (config.idempotence() && producerId < 0 && !maybeInitProducerId()) {
+            return;
+        }
         List<ProducerBatch> ready = accumulator.drain(nowMs, Integer.MAX_VALUE);
         if (ready.isEmpty()) {
             return;
+        }
+        if (producerId >= 0) {
+            for (ProducerBatch batch : ready) {
+                maybeStamp(batch);
+            }
         }
         List<List<ProducerBatch>> requests = groupIntoRequests(ready, requestBytesMax());
         for (int i = 0; i < requests.size(); i++) {
@@ -137,6 +156,68 @@ public final class ProducerSender implements Runnable {
                 for (ProducerBatch batch : requests.get(i)) {
                     accumulator.requeue(batch, 0);
                 }
+            }
+        }
+    }
+
+    /**
+     * Asks the broker for a producer id, blocking this thread for up to {@code requestTimeoutMs};
+     * false (after logging) when it could not, to try again on the next round.
+     */
+    private boolean maybeInitProducerId() throws InterruptedException {
+        try {
+            InitProducerIdResponse response = connection.<InitProducerIdResponse>send(new InitProducerIdRequest(null),
+                    config.requestTimeoutMs()).get();
+            if (response.isError()) {
+                throw Errors.toException(response.errorCode(), response.errorMessage());
+            }
+            producerId = response.producerId();
+            producerEpoch = response.producerEpoch();
+            LOGGER.debug("idempotent producer id={} epoch={}", producerId, producerEpoch);
+            return true;
+        } catch (ExecutionException | RuntimeException e) {
+            LOGGER.warn("INIT_PRODUCER_ID failed, sends wait and retry: {}", Errors.unwrap(e).toString());
+            accumulator.awaitWork(config.retryBackoffMs());
+            return false;
+        }
+    }
+
+    private static String queueKey(ProducerBatch batch) {
+        return batch.topic() + "\u0000" + batch.queue();
+    }
+
+    /** Gives a first-time acknowledged batch the next sequence of its queue (sequences wrap at Integer.MAX_VALUE). */
+    private void maybeStamp(ProducerBatch batch) {
+        if (batch.oneway() || batch.stamped()) {
+            return;
+        }
+        String key = queueKey(batch);
+        int sequence = nextSequences.getOrDefault(key, 0);
+        batch.stampProducer(producerId, producerEpoch, sequence);
+        long next = (long) sequence + batch.messageCount();
+        nextSequences.put(key, (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next));
+        unacknowledged.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(batch);
+    }
+
+    /**
+     * Whether an earlier stamped batch of the same queue is still not acknowledged: then an
+     * OUT_OF_ORDER_SEQUENCE answer only means that batch's retry has not landed yet.
+     */
+    private boolean waitsForEarlierBatch(ProducerBatch batch) {
+        ArrayDeque<ProducerBatch> pending = unacknowledged.get(queueKey(batch));
+        return pending != null && !pending.isEmpty() && pending.peekFirst() != batch;
+    }
+
+    private void forget(ProducerBatch batch) {
+        if (!batch.stamped()) {
+            return;
+        }
+        String key = queueKey(batch);
+        ArrayDeque<ProducerBatch> pending = unacknowledged.get(key);
+        if (pending != null) {
+            pending.remove(batch);
+            if (pending.isEmpty()) {
+                unacknowledged.remove(key);
             }
         }
     }
@@ -242,7 +323,9 @@ public final class ProducerSender implements Runnable {
     }
 
     private void retryOrFail(ProducerBatch batch, Throwable cause) {
-        if (!Errors.retriable(cause) || forceClose) {
+        boolean outOfOrderBehindRetry = cause instanceof SluiceException sluice
+                && sluice.errorCode() == ErrorCode.OUT_OF_ORDER_SEQUENCE && waitsForEarlierBatch(batch);
+        if ((!Errors.retriable(cause) && !outOfOrderBehindRetry) || forceClose) {
             fail(batch, cause);
             return;
         }
@@ -261,12 +344,14 @@ public final class ProducerSender implements Runnable {
     }
 
     private void succeed(ProducerBatch batch, long baseOffset) {
+        forget(batch);
         accumulator.complete(batch);
         memory.release(batch.reservedBytes());
         batch.complete(baseOffset);
     }
 
     private void fail(ProducerBatch batch, Throwable cause) {
+        forget(batch);
         accumulator.complete(batch);
         memory.release(batch.reservedBytes());
         batch.fail(cause);

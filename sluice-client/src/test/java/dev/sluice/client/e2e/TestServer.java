@@ -49,6 +49,12 @@ final class TestServer implements AutoCloseable {
         return server.broker().health();
     }
 
+    /** The sum of the topic's queues' end offsets: how many records it ever stored. */
+    long endOffsetSum(String topic) {
+        return server.broker().describeTopic(topic).queues().stream()
+                .mapToLong(dev.sluice.broker.QueueOffsets::endOffset).sum();
+    }
+
     /** Stops the server (gracefully: clients see their connections close). */
     void stop() {
         server.close();

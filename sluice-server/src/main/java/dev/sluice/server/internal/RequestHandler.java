@@ -31,6 +31,8 @@ import dev.sluice.protocol.HeartbeatRequest;
 import dev.sluice.protocol.HeartbeatResponse;
 import dev.sluice.protocol.LeaveGroupRequest;
 import dev.sluice.protocol.LeaveGroupResponse;
+import dev.sluice.protocol.InitProducerIdRequest;
+import dev.sluice.protocol.InitProducerIdResponse;
 import dev.sluice.protocol.ListGroupsResponse;
 import dev.sluice.protocol.ListOffsetsRequest;
 import dev.sluice.protocol.ListOffsetsResponse;
@@ -103,8 +105,17 @@ final class RequestHandler {
             case DESCRIBE_GROUP -> CompletableFuture.completedFuture(describeGroup((DescribeGroupRequest) request));
             case LIST_GROUPS -> CompletableFuture.completedFuture(ListGroupsResponse.success(broker.groups().list().stream()
                     .map(group -> new ListGroupsResponse.Group(group.group(), group.topic(), group.memberCount())).toList()));
+            case INIT_PRODUCER_ID -> CompletableFuture.completedFuture(initProducerId((InitProducerIdRequest) request));
             default -> throw new IllegalStateException(request.apiKey() + " is handled by the connection");
         };
+    }
+
+    private InitProducerIdResponse initProducerId(InitProducerIdRequest request) {
+        if (request.transactionalId() != null) {
+            return InitProducerIdResponse.error(ErrorCode.INVALID_REQUEST,
+                    "transactional ids are not supported yet; send a null transactionalId");
+        }
+        return InitProducerIdResponse.success(broker.initProducerId(), (short) 0);
     }
 
     private ApiVersionsResponse apiVersions() {
