@@ -101,9 +101,13 @@ final class PerfCommand {
         @Option(names = "--linger-ms", defaultValue = "5", description = "Producer linger (default ${DEFAULT-VALUE}).")
         int lingerMs;
 
+        @Option(names = "--idempotence", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Idempotent producer (default on; --no-idempotence to measure without).")
+        boolean idempotence;
+
         Producer create(String bootstrap) {
             return Producer.create(ProducerConfig.builder(bootstrap).clientId("sluice-perf").acks(acks)
-                    .batchBytes(batchBytes).lingerMs(lingerMs).build());
+                    .batchBytes(batchBytes).lingerMs(lingerMs).idempotence(idempotence).build());
         }
     }
 
