@@ -2,13 +2,9 @@ package dev.sluice.broker.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Hands out producer ids that this broker never handed out before, in blocks of
@@ -25,13 +21,11 @@ public final class ProducerIdAllocator {
     public static final long BLOCK_SIZE = 1000;
     private static final String FILE = "producer-ids";
 
-    private final Path directory;
     private final Path file;
     private long next;
     private long blockEnd;
 
     private ProducerIdAllocator(Path directory, long next) {
-        this.directory = directory;
         this.file = directory.resolve(FILE);
         this.next = next;
         this.blockEnd = next;
@@ -67,20 +61,8 @@ public final class ProducerIdAllocator {
     }
 
     private void write(long end) {
-        Path temporary = directory.resolve(FILE + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(("next " + end + "\n").getBytes(StandardCharsets.UTF_8));
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel directoryChannel = FileChannel.open(directory, StandardOpenOption.READ)) {
-                directoryChannel.force(true);
-            }
+            AtomicFiles.replace(file, "next " + end + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write producer id file " + file, e);
         }

@@ -3,13 +3,9 @@ package dev.sluice.broker.internal;
 import dev.sluice.broker.TopicFlushPolicy;
 import dev.sluice.broker.TopicInfo;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -35,12 +31,10 @@ final class TopicsFile {
     static final int VERSION = 1;
     private static final String VERSION_LINE = "sluice-topics " + VERSION;
 
-    private final Path directory;
     private final Path file;
     private final Path temporary;
 
     TopicsFile(Path directory) {
-        this.directory = directory;
         this.file = directory.resolve(FILE_NAME);
         this.temporary = directory.resolve(FILE_NAME + ".tmp");
     }
@@ -91,18 +85,7 @@ final class TopicsFile {
             body.append('\n');
         }
         String text = body + String.format("crc %08x", crc(body.toString())) + "\n";
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel directoryChannel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            directoryChannel.force(true);
-        }
+        AtomicFiles.replace(file, text);
     }
 
     private Topic parseTopic(String line, int lineNumber) throws IOException {
