@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.client.Admin;
 import picocli.CommandLine.Option;
 
 /** The broker address every client command takes: {@code --bootstrap}, else {@code $SLUICE_BOOTSTRAP}, else 127.0.0.1:7700. */
@@ -9,6 +10,11 @@ final class ClientOptions {
     @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
             description = "Broker address (default: $SLUICE_BOOTSTRAP, else " + DEFAULT_BOOTSTRAP + ").")
     String bootstrap;
+
+    /** An admin client for the broker; the caller closes it. */
+    Admin admin() {
+        return Admin.create(bootstrap());
+    }
 
     String bootstrap() {
         if (bootstrap != null) {

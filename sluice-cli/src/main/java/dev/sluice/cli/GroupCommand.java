@@ -28,7 +28,7 @@ final class GroupCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Admin admin = Admin.create(client.bootstrap())) {
+            try (Admin admin = client.admin()) {
                 for (Admin.GroupInfo group : admin.listGroups()) {
                     out.printf("%-30s topic %-30s %d members%n", group.group(), group.topic(), group.memberCount());
                 }
@@ -52,7 +52,7 @@ final class GroupCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Admin admin = Admin.create(client.bootstrap())) {
+            try (Admin admin = client.admin()) {
                 Admin.GroupDescription description = admin.describeGroup(group);
                 out.printf("group %s on topic %s, generation %d, %d members%n", description.group(), description.topic(),
                         description.generation(), description.members().size());
@@ -107,7 +107,7 @@ final class GroupCommand {
         public Integer call() {
             OffsetReset reset = target.earliest ? OffsetReset.EARLIEST
                     : target.latest ? OffsetReset.LATEST : OffsetReset.toTimestamp(target.timestampMs);
-            try (Admin admin = Admin.create(client.bootstrap())) {
+            try (Admin admin = client.admin()) {
                 admin.resetOffsets(group, topic, reset);
             }
             spec.commandLine().getOut().println("reset group " + group + " on topic " + topic);

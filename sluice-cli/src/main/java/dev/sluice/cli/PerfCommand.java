@@ -74,7 +74,7 @@ final class PerfCommand {
         }
 
         void createTopics(PrintWriter err) {
-            try (Admin admin = Admin.create(client.bootstrap())) {
+            try (Admin admin = client.admin()) {
                 Set<String> existing = admin.listTopics().stream().map(Admin.TopicInfo::topic).collect(Collectors.toSet());
                 int created = 0;
                 for (String name : topics()) {

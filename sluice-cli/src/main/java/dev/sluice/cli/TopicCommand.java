@@ -41,7 +41,7 @@ final class TopicCommand {
 
         @Override
         public Integer call() {
-            try (Admin admin = Admin.create(client.bootstrap())) {
+            try (Admin admin = client.admin()) {
                 admin.createTopic(name, queues, retentionMs, flush);
             }
             spec.commandLine().getOut().println("created topic " + name + " with " + queues + " queues");
@@ -60,7 +60,7 @@ final class TopicCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Admin admin = Admin.create(client.bootstrap())) {
+            try (Admin admin = client.admin()) {
                 for (Admin.TopicInfo topic : admin.listTopics()) {
                     out.printf("%-40s %6d queues%n", topic.topic(), topic.queueCount());
                 }
@@ -83,7 +83,7 @@ final class TopicCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Admin admin = Admin.create(client.bootstrap())) {
+            try (Admin admin = client.admin()) {
                 Admin.TopicDescription topic = admin.describeTopic(name);
                 out.printf("topic %s: %d queues, retention %s, flush %s, created %s%n", topic.topic(), topic.queueCount(),
                         topic.retentionMs() < 0 ? "broker default" : topic.retentionMs() + " ms", topic.flushPolicy(),
@@ -115,7 +115,7 @@ final class TopicCommand {
 
         @Override
         public Integer call() {
-            try (Admin admin = Admin.create(client.bootstrap())) {
+            try (Admin admin = client.admin()) {
                 admin.deleteTopic(name);
             }
             spec.commandLine().getOut().println("deleted topic " + name);
