@@ -25,7 +25,9 @@ public enum BrokerError {
     SHUTTING_DOWN(true),
     GROUP_NOT_EMPTY(false),
     OUT_OF_ORDER_SEQUENCE(false),
-    INVALID_PRODUCER_EPOCH(false);
+    INVALID_PRODUCER_EPOCH(false),
+    GROUP_MODE_MISMATCH(false),
+    DELIVERY_EXPIRED(false);
 
     private final boolean retriable;
 

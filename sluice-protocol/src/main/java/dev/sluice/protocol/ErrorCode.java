@@ -38,7 +38,11 @@ public enum ErrorCode {
     GROUP_NOT_EMPTY(24, false, "an offset reset or delete needs a group without members"),
     OUT_OF_ORDER_SEQUENCE(25, false,
             "an idempotent batch's base sequence is not the producer's last sequence + 1 on the queue"),
-    INVALID_PRODUCER_EPOCH(26, false, "the batch's producer epoch is older than the queue has seen");
+    INVALID_PRODUCER_EPOCH(26, false, "the batch's producer epoch is older than the queue has seen"),
+    GROUP_MODE_MISMATCH(27, false,
+            "the group exists in the other mode (stream or queue), or in queue mode with other settings"),
+    DELIVERY_EXPIRED(28, false,
+            "an ack for a delivery the group no longer holds (visibility timeout passed, or acked already)");
 
     private static final ErrorCode[] BY_CODE;
 
