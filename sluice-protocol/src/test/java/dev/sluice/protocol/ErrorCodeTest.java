@@ -30,7 +30,7 @@ class ErrorCodeTest {
 
     @Test
     void unknownCodesReadAsUnknownServerError() {
-        for (short code : new short[] {-1, 27, 999, Short.MAX_VALUE, Short.MIN_VALUE}) {
+        for (short code : new short[] {-1, 29, 999, Short.MAX_VALUE, Short.MIN_VALUE}) {
             assertThat(ErrorCode.forCode(code)).isEqualTo(ErrorCode.UNKNOWN_SERVER_ERROR);
         }
     }
@@ -58,7 +58,7 @@ class ErrorCodeTest {
             assertThat(api.minVersion()).isEqualTo(Protocol.PROTOCOL_VERSION);
             assertThat(api.maxVersion()).isEqualTo(Protocol.PROTOCOL_VERSION);
         }
-        assertThat(ApiKey.values()).hasSize(20);
+        assertThat(ApiKey.values()).hasSize(23);
         assertThat(ApiKey.PRODUCE.onewayCapable()).isTrue();
         assertThat(ApiKey.PRODUCE.hasResponse()).isTrue();
         assertThat(ApiKey.CREDIT.onewayCapable()).isTrue();
