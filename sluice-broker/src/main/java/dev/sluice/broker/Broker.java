@@ -8,6 +8,7 @@ import dev.sluice.broker.internal.LongPoll;
 import dev.sluice.broker.internal.OffsetStore;
 import dev.sluice.broker.internal.ProducerStateTable;
 import dev.sluice.broker.internal.ProducerStates;
+import dev.sluice.broker.internal.QueueGroups;
 import dev.sluice.broker.internal.QueueReader;
 import dev.sluice.broker.internal.StorageErrors;
 import dev.sluice.broker.internal.StreamGroups;
@@ -58,6 +59,7 @@ public final class Broker implements AutoCloseable {
     private final QueueReader reader;
     private final OffsetStore offsets;
     private final StreamGroups groups;
+    private final QueueGroups queueGroups;
     private final LongPoll longPoll;
     private final FetchService fetches;
     private final BrokerTimer timer;
@@ -78,6 +80,7 @@ public final class Broker implements AutoCloseable {
         this.offsets = OffsetStore.load(store, clockMs, completion, name -> topics.get(name) != null);
         this.groups = new StreamGroups(config, topics, reader, offsets, clockMs, closed::get);
         this.longPoll = new LongPoll(config.parkedFetchesMax(), completion, timer);
+        this.queueGroups = new QueueGroups();
         this.fetches = new FetchService(config, reader, longPoll, metrics);
         this.producerStates = ProducerStates.load(config.dataDirectory(), store);
         this.clockMs = clockMs;
@@ -371,6 +374,11 @@ public final class Broker implements AutoCloseable {
     /** Stream-mode consumer groups and committed offsets. */
     public GroupCoordinator groups() {
         return groups;
+    }
+
+    /** Queue-mode consumer groups: per-message acknowledgement, redelivery and dead-lettering. */
+    public QueueGroupCoordinator queueGroups() {
+        return queueGroups;
     }
 
     /** Status and counters, cheap enough to scrape every few seconds. */
