@@ -24,6 +24,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,9 +80,11 @@ public final class Broker implements AutoCloseable {
         this.topics = TopicRegistry.load(config, store, clockMs);
         this.reader = new QueueReader(store, topics);
         this.offsets = OffsetStore.load(store, clockMs, completion, name -> topics.get(name) != null);
-        this.groups = new StreamGroups(config, topics, reader, offsets, clockMs, closed::get);
+        Set<String> queueModeNames = ConcurrentHashMap.newKeySet();
+        this.groups = new StreamGroups(config, topics, reader, offsets, clockMs, closed::get, queueModeNames);
         this.longPoll = new LongPoll(config.parkedFetchesMax(), completion, timer);
-        this.queueGroups = new QueueGroups();
+        this.queueGroups = QueueGroups.load(new QueueGroups.Context(config, store, topics, reader, groups,
+                queueModeNames, longPoll, completion, metrics, clockMs, closed::get, this::appendDurable));
         this.fetches = new FetchService(config, reader, longPoll, metrics);
         this.producerStates = ProducerStates.load(config.dataDirectory(), store);
         this.clockMs = clockMs;
@@ -122,6 +126,13 @@ public final class Broker implements AutoCloseable {
                         LOGGER.warn("committed offsets snapshot failed: {}", StorageErrors.unwrapMessage(failure));
                     }
                 }));
+        timer.schedulePeriodic("queue group sweep", QueueGroups.SWEEP_INTERVAL_MS, queueGroups::sweep);
+        timer.schedulePeriodic("queue groups snapshot", config.offsetsSnapshotIntervalMs(), () -> queueGroups
+                .snapshot().whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOGGER.warn("queue groups snapshot failed: {}", StorageErrors.unwrapMessage(failure));
+                    }
+                }));
         LOGGER.info("broker open: dataDirectory={} topicCount={} groupCount={}", config.dataDirectory(),
                 topics.count(), groups.groupCount());
     }
@@ -152,6 +163,12 @@ public final class Broker implements AutoCloseable {
         groups.onTopicDeleted(topic).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOGGER.warn("tombstones for the offsets of deleted topic {} failed: {}", topic,
+                        StorageErrors.unwrapMessage(failure));
+            }
+        });
+        queueGroups.onTopicDeleted(topic).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOGGER.warn("tombstones for the queue groups of deleted topic {} failed: {}", topic,
                         StorageErrors.unwrapMessage(failure));
             }
         });
@@ -417,6 +434,13 @@ public final class Broker implements AutoCloseable {
             LOGGER.warn("final committed offsets snapshot failed: {}", StorageErrors.unwrapMessage(e));
         }
         try {
+            queueGroups.snapshot().get(CLOSE_SNAPSHOT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOGGER.warn("final queue groups snapshot failed: {}", StorageErrors.unwrapMessage(e));
+        }
+        try {
             store.close();
         } finally {
             completion.close();
@@ -427,6 +451,32 @@ public final class Broker implements AutoCloseable {
     /** Expires sessions now, with the broker's clock (tests drive expiry with an injected clock). */
     int expireSessions() {
         return groups.expireSessions();
+    }
+
+    /** Runs the queue groups' sweep now (tests drive time with an injected clock). */
+    int sweepQueueGroups() {
+        return queueGroups.sweep();
+    }
+
+    /** Appends the queue groups snapshot now. */
+    CompletableFuture<Void> snapshotQueueGroups() {
+        return queueGroups.snapshot();
+    }
+
+    /**
+     * Appends a broker-made batch (a dead letter) with durable acks, counting it and waking the
+     * queue's parked fetches as a produce does.
+     */
+    private CompletableFuture<AppendResult> appendDurable(QueueId id, ByteBuffer batch) {
+        int bytes = batch.remaining();
+        CompletableFuture<AppendResult> append = startAppend(id, batch, Durability.FLUSHED);
+        append.whenComplete((result, failure) -> {
+            if (result != null) {
+                metrics.onAppended(result.lastOffset() - result.baseOffset() + 1, bytes);
+                longPoll.onAppend(id);
+            }
+        });
+        return append;
     }
 
     /** Appends the committed-offsets snapshot now. */
