@@ -42,10 +42,10 @@ final class QueueListenerLoop implements Runnable {
     public void run() {
         try {
             while (running) {
-                long sentNs = System.nanoTime();
-                List<QueueMessage> messages =
-                        consumer.receive(sentNs + TimeUnit.MILLISECONDS.toNanos(config.fetchMaxWaitMs()), () -> !running);
-                handleAll(messages, sentNs + TimeUnit.MILLISECONDS.toNanos(config.visibilityTimeoutMs()));
+                List<QueueMessage> messages = consumer.receive(
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.fetchMaxWaitMs()), () -> !running);
+                handleAll(messages,
+                        consumer.lastReceiveSentNs() + TimeUnit.MILLISECONDS.toNanos(config.visibilityTimeoutMs()));
             }
         } catch (Throwable t) {
             LOGGER.error("the queue listener stopped topic={} cause={}", consumer.topic(), t.toString(), t);

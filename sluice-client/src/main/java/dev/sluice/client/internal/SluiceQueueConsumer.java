@@ -52,6 +52,8 @@ public final class SluiceQueueConsumer implements QueueConsumer {
     private volatile String group;
     private volatile QueueListenerLoop listener;
     private Thread listenerThread;
+    /** When the last receive request was sent (System.nanoTime): its deliveries were acquired after. Receiving thread only. */
+    private long lastReceiveSentNs;
     /** The application may no longer use the consumer. */
     private volatile boolean closed;
     /** The connection is closed: nothing more is sent. */
@@ -113,6 +115,7 @@ public final class SluiceQueueConsumer implements QueueConsumer {
         while (!stop.getAsBoolean()) {
             long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
             try {
+                lastReceiveSentNs = System.nanoTime();
                 DeliveredRecords received = join(sendReceive((int) Math.min(config.fetchMaxWaitMs(), remainingMs)));
                 if (received.missingCount() > 0) {
                     LOGGER.warn("a receive answer lacked the records of {} deliveries; they come back after the "
@@ -304,6 +307,14 @@ public final class SluiceQueueConsumer implements QueueConsumer {
         } finally {
             release();
         }
+    }
+
+    /**
+     * When the receive that returned the last messages was sent: their visibility deadlines are at
+     * least the visibility timeout after it. Receiving thread only.
+     */
+    long lastReceiveSentNs() {
+        return lastReceiveSentNs;
     }
 
     /** The consumer's topic, once subscribed. */

@@ -12,7 +12,9 @@ import dev.sluice.client.EmbeddedSluice;
 import dev.sluice.client.Message;
 import dev.sluice.client.OffsetReset;
 import dev.sluice.client.Producer;
+import dev.sluice.client.ProducerConfig;
 import dev.sluice.client.QueueConsumer;
+import dev.sluice.client.QueueConsumerConfig;
 import dev.sluice.client.QueueMessage;
 import dev.sluice.client.ReceivedMessage;
 import dev.sluice.client.SendResult;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -321,6 +324,34 @@ class QueueConsumerTest {
             next.subscribe("jobs");
             assertThat(pollUntil(next, 1)).singleElement()
                     .satisfies(m -> assertThat(m.deliveryCount()).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void pollAndAckRideOutABrokerRestartAndTheDeliveryStaysTheirs() throws Exception {
+        try (TestServer server = TestServer.start(dir, Map.of());
+                Admin admin = Admin.create(server.bootstrap());
+                Producer producer = Producer.create(ProducerConfig.builder(server.bootstrap()).build());
+                QueueConsumer consumer = QueueConsumer.create(QueueConsumerConfig.builder(server.bootstrap())
+                        .group("workers").retryBackoffMs(50).retryBackoffMaxMs(200).build())) {
+            admin.createTopic("jobs", 1);
+            producer.sendSync(Message.of("jobs", "k", "before"));
+            consumer.subscribe("jobs");
+            QueueMessage before = pollUntil(consumer, 1).get(0);
+
+            server.stop();
+            // Polled while the broker is down: connection failures are retried with back-off.
+            CompletableFuture<List<QueueMessage>> polling = CompletableFuture.supplyAsync(() -> pollUntil(consumer, 1));
+            server.startAgain();
+            consumer.ack(before); // on a new connection: the acquisition survived the restart
+            producer.sendSync(Message.of("jobs", "k", "after"));
+
+            assertThat(polling.get(LIMIT.toSeconds(), TimeUnit.SECONDS)).singleElement().satisfies(m -> {
+                assertThat(m.valueAsString()).isEqualTo("after");
+                assertThat(m.deliveryCount()).isEqualTo(1);
+                consumer.ack(m);
+            });
+            assertThat(admin.describeQueueGroup("workers").queues().get(0).startOffset()).isEqualTo(2);
         }
     }
 
