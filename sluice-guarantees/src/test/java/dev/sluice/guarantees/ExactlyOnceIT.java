@@ -66,6 +66,7 @@ class ExactlyOnceIT {
             admin.createTopic(TOPIC, QUEUE_COUNT);
 
             // Given 100,000 messages sent through a proxy that loses acks (the producer resends)
+            long startNs = System.nanoTime();
             long[] proxyCounts = produceThroughAckDroppingProxy(sluice);
             long stored = admin.describeTopic(TOPIC).queues().stream().mapToLong(Admin.QueueOffsets::endOffset).sum();
             assertThat(proxyCounts[1]).as("answers dropped").isPositive();
@@ -73,18 +74,27 @@ class ExactlyOnceIT {
                     .isEqualTo(MESSAGE_COUNT);
 
             // When consumers are killed right after a DB commit, before the ack, and restarted
+            long producedNs = System.nanoTime();
             long duplicates = 0;
+            StringBuilder rounds = new StringBuilder();
             for (int round = 0; round < KILL_ROUNDS; round++) {
                 int pauseAtCommit = 1 + random.nextInt(PAUSE_AT_COMMIT_MAX);
+                long roundStartNs = System.nanoTime();
                 try (ChildJvm child = startConsumer(sluice, pauseAtCommit)) {
+                    child.awaitLine(line -> line.startsWith(IdempotentConsumerChild.SUBSCRIBED), CHILD_LIMIT);
+                    long subscribedNs = System.nanoTime();
                     String paused = child.awaitLine(line -> line.startsWith(IdempotentConsumerChild.PAUSED),
                             CHILD_LIMIT);
                     assertThat(child.killHard()).isEqualTo(ChildJvm.SIGKILL_EXIT_CODE);
                     duplicates += duplicatesIn(paused);
+                    rounds.append(String.format("  round %d: subscribed after %,d ms, killed at commit %,d after %,d ms"
+                            + " (%s)%n", round, (subscribedNs - roundStartNs) / 1_000_000, pauseAtCommit,
+                            (System.nanoTime() - subscribedNs) / 1_000_000, paused));
                 }
             }
             long appliedBeforeLastRun = AppliedMessages.query(database, "SELECT COUNT(*) FROM " + AppliedMessages.TABLE);
             // and a last one runs until everything is applied and acknowledged
+            long killedNs = System.nanoTime();
             try (ChildJvm child = startConsumer(sluice, 0)) {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() ->
                         appliedCount(database) == MESSAGE_COUNT && allCommitted(admin));
@@ -92,6 +102,7 @@ class ExactlyOnceIT {
                 duplicates += duplicatesIn(lines.stream().filter(l -> l.startsWith(IdempotentConsumerChild.STATS))
                         .reduce((first, second) -> second).orElseThrow());
             }
+            long doneNs = System.nanoTime();
 
             // Then each message was applied exactly once
             assertThat(AppliedMessages.query(database, "SELECT COUNT(*) FROM " + AppliedMessages.TABLE))
@@ -106,8 +117,11 @@ class ExactlyOnceIT {
                     .isGreaterThanOrEqualTo(KILL_ROUNDS);
             System.out.printf("exactly-once: %,d messages; %,d PRODUCE requests, %,d answers dropped, %,d stored;"
                     + " %d consumers killed between commit and ack (%,d applied before the last run),"
-                    + " %,d duplicates skipped; each applied once%n", MESSAGE_COUNT, proxyCounts[0], proxyCounts[1],
-                    stored, KILL_ROUNDS, appliedBeforeLastRun, duplicates);
+                    + " %,d duplicates skipped; each applied once (produce %,d ms, kill rounds %,d ms, last run %,d ms)%n",
+                    MESSAGE_COUNT, proxyCounts[0], proxyCounts[1], stored, KILL_ROUNDS, appliedBeforeLastRun,
+                    duplicates, (producedNs - startNs) / 1_000_000, (killedNs - producedNs) / 1_000_000,
+                    (doneNs - killedNs) / 1_000_000);
+            System.out.print(rounds);
         }
     }
 

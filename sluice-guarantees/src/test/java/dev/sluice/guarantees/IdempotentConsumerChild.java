@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 public final class IdempotentConsumerChild {
     static final String STATS = "STATS";
     static final String PAUSED = "PAUSED";
+    static final String SUBSCRIBED = "SUBSCRIBED";
     private static final int SESSION_TIMEOUT_MS = 1_000;
 
     private IdempotentConsumerChild() {}
@@ -64,7 +65,7 @@ public final class IdempotentConsumerChild {
                 }).build()) {
             self.set(consumer);
             consumer.subscribe(topic);
-            System.out.println("SUBSCRIBED");
+            System.out.println(SUBSCRIBED);
             while (stdinEnded.getCount() > 0) {
                 try {
                     if (consumer.pollAndProcess(Duration.ofMillis(200)) > 0) {

@@ -131,15 +131,22 @@ public final class ProcessedIdStore {
         return dialect;
     }
 
+    /** The insert statement of {@link #tryRecord} on {@code connection}, to keep and reuse with it. */
+    public PreparedStatement prepareInsert(Connection connection) throws SQLException {
+        return connection.prepareStatement(insertSql);
+    }
+
     /**
-     * Inserts (group, id) in the caller's transaction {@code tx}.
+     * Inserts (group, id) with {@code insert}, a statement of {@link #prepareInsert} on the
+     * caller's transaction's connection.
      *
      * @return {@code true} if inserted, {@code false} if the key is there already (the transaction
      *     may then be unusable, as on PostgreSQL: the caller rolls it back)
      * @throws SQLException on any other failure
      */
-    public boolean tryRecord(Connection tx, String group, String messageId, long nowMs) throws SQLException {
-        try (PreparedStatement insert = tx.prepareStatement(insertSql)) {
+    public boolean tryRecord(PreparedStatement insert, String group, String messageId, long nowMs)
+            throws SQLException {
+        try {
             insert.setString(1, group);
             insert.setString(2, messageId);
             insert.setLong(3, nowMs);

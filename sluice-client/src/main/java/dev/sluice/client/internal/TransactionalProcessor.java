@@ -5,6 +5,7 @@ import dev.sluice.client.ReceivedMessage;
 import dev.sluice.client.SluiceException;
 import dev.sluice.record.ReservedHeaders;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * transaction of its own for every delivery. A failure (the handler's, or the database's) rolls
  * back, so neither the handler's writes nor the id stay, and is thrown.
  *
- * <p>Holds one connection of the data source between messages, with auto-commit off; a
- * connection that failed is closed and replaced at the next message. One thread at a time.
+ * <p>Holds one connection of the data source between messages, with auto-commit off, and the
+ * id insert prepared on it; a connection that failed is closed and replaced at the next message.
+ * One thread at a time.
  */
 public final class TransactionalProcessor implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(TransactionalProcessor.class);
@@ -44,6 +46,8 @@ public final class TransactionalProcessor implements AutoCloseable {
     private final IdempotentConsumer.Handler handler;
     private final LongSupplier clockMs;
     private Connection connection;
+    /** The store's insert on {@link #connection}, prepared once per connection; null with de-duplication off. */
+    private PreparedStatement insert;
 
     /**
      * A processor for {@code group}'s messages.
@@ -91,7 +95,7 @@ public final class TransactionalProcessor implements AutoCloseable {
             throw failure("no connection from the data source", message, id, e);
         }
         try {
-            if (store != null && !store.tryRecord(tx, group, id, clockMs.getAsLong())) {
+            if (store != null && !store.tryRecord(insert, group, id, clockMs.getAsLong())) {
                 tx.rollback();
                 return Outcome.DUPLICATE;
             }
@@ -116,8 +120,12 @@ public final class TransactionalProcessor implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
+            drop();
             connection = dataSource.getConnection();
             connection.setAutoCommit(false);
+            if (store != null) {
+                insert = store.prepareInsert(connection);
+            }
         }
         return connection;
     }
@@ -141,6 +149,7 @@ public final class TransactionalProcessor implements AutoCloseable {
     private void drop() {
         Connection failed = connection;
         connection = null;
+        insert = null;
         if (failed != null) {
             try {
                 failed.close();
