@@ -46,7 +46,7 @@ class ExactlyOnceIT {
     private static final int DROP_EVERY_NTH = 7;
     private static final int KILL_ROUNDS = 5;
     /** A killed child pauses after 1 to this many of its own commits. */
-    private static final int PAUSE_AT_COMMIT_MAX = 8_000;
+    private static final int PAUSE_AT_COMMIT_MAX = 5_000;
     private static final Duration CHILD_LIMIT = Duration.ofSeconds(60);
     private static final Pattern DUPLICATES = Pattern.compile("duplicates=(\\d+)");
 

@@ -28,10 +28,9 @@ import javax.sql.DataSource;
  * <p>A second insert of a key fails with a unique-key violation, which {@link #tryRecord} reads
  * as "already processed": SQLState class {@code 23} (integrity constraint violation: H2,
  * PostgreSQL and any driver that follows the SQL standard), or on SQLite, whose driver sets no
- * SQLState, result code {@code SQLITE_CONSTRAINT} (19, or one of its extended codes). Under
- * concurrency the primary key serialises two transactions inserting one id: the second waits for
- * the first and then fails (PostgreSQL, H2) or gets a busy error (SQLite), so a handler never runs
- * twice for one id at once.
+ * SQLState, result code {@code SQLITE_CONSTRAINT} (19, or one of its extended codes). Two
+ * transactions inserting one id cannot both commit: the second waits for the first and then fails
+ * as a duplicate, or fails on a lock or busy timeout (an error: the message comes again).
  *
  * <p>Thread-safe (holds no connection). Crash behaviour: whatever the database keeps of a
  * committed transaction; an uncommitted insert disappears with its transaction.
