@@ -98,7 +98,7 @@ public final class IdempotentConsumerBenchmark {
             int messages, int round) throws SQLException {
         execute(dataSource, "DELETE FROM bench_applied");
         execute(dataSource, "DROP TABLE IF EXISTS " + IdempotentConsumer.DEFAULT_DEDUP_TABLE); // each round starts empty
-        ConsumerConfig config = ConsumerConfig.builder(bootstrap).group("bench-" + round + "-" + deduplication)
+        ConsumerConfig config = ConsumerConfig.builder(bootstrap).group(topic + "-" + round + "-" + deduplication)
                 .autoOffsetReset(OffsetReset.EARLIEST).build();
         try (IdempotentConsumer consumer = IdempotentConsumer.builder(config, dataSource, (message, tx) -> {
             try (PreparedStatement insert = tx.prepareStatement(
