@@ -106,11 +106,11 @@ class ExactlyOnceIT {
 
             // Then each message was applied exactly once
             assertThat(AppliedMessages.query(database, "SELECT COUNT(*) FROM " + AppliedMessages.TABLE))
-                    .isEqualTo(MESSAGE_COUNT);
+                    .as("messages applied").isEqualTo(MESSAGE_COUNT);
             assertThat(AppliedMessages.query(database, "SELECT SUM(applied_count) FROM " + AppliedMessages.TABLE))
-                    .isEqualTo(MESSAGE_COUNT);
+                    .as("applications in all").isEqualTo(MESSAGE_COUNT);
             assertThat(AppliedMessages.query(database, "SELECT MAX(applied_count) FROM " + AppliedMessages.TABLE))
-                    .isEqualTo(1);
+                    .as("most applications of one message").isEqualTo(1);
             assertThat(AppliedMessages.query(database, "SELECT COUNT(*) FROM "
                     + IdempotentConsumer.DEFAULT_DEDUP_TABLE)).isEqualTo(MESSAGE_COUNT);
             assertThat(duplicates).as("each kill left at least its paused message committed and not acked")

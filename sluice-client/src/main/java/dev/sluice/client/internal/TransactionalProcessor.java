@@ -108,6 +108,10 @@ public final class TransactionalProcessor implements AutoCloseable {
         } catch (Exception e) {
             rollback(tx);
             throw failure("the handler threw", message, id, e);
+        } catch (Error e) {
+            // Never leave the handler's writes and the id in an open transaction that a later commit would take along.
+            rollbackAndDrop(tx);
+            throw e;
         }
         try {
             tx.commit();

@@ -119,6 +119,22 @@ abstract class TransactionalProcessorContract {
     }
 
     @Test
+    void anErrorThrownByTheHandlerLeavesNothingForTheNextCommitToTakeAlong() throws SQLException {
+        AtomicInteger calls = new AtomicInteger();
+        try (TransactionalProcessor processor = processor(true, (message, tx) -> {
+            applied.apply(message, tx);
+            if (calls.incrementAndGet() == 1) {
+                throw new AssertionError("a bug in the handler");
+            }
+        })) {
+            assertThatThrownBy(() -> processor.process(message(1))).isInstanceOf(AssertionError.class);
+            assertThat(processor.process(message(2))).isEqualTo(Outcome.PROCESSED);
+        }
+        assertThat(applied.counts(dataSource)).containsExactly(Map.entry("orders/2/2", 1));
+        assertThat(AppliedTable.rowCount(dataSource, DEDUP_TABLE)).isEqualTo(1);
+    }
+
+    @Test
     void withDeduplicationOffTheHandlerRunsForEveryDelivery() throws SQLException {
         try (TransactionalProcessor processor = counting(false)) {
             assertThat(processor.process(message(7))).isEqualTo(Outcome.PROCESSED);
