@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * once the file exists the member finishes its batch, closes its consumer — commit per the ack
  * mode, leave — prints {@code CLOSED} and exits 0), {@code commit} ({@code auto}: only what the ack
  * mode commits; {@code explicit}: also {@code commit(offsets)} after each batch, printed before
- * and after), {@code crash} and {@code crashAfter}:
+ * and after), {@code crash}, {@code crashAfter} and {@code crashFile} (optional: the crash point is
+ * reached only once this file exists, so the test picks the moment):
  * <ul>
  *   <li>{@code crash=none}: runs until the stop file appears.
  *   <li>{@code crash=mid-batch}: once it has processed {@code crashAfter} messages, in the next
@@ -71,6 +72,7 @@ public final class ChildConsumer {
         watchParent();
         String crash = arguments.getOrDefault("crash", "none");
         long crashAfter = Long.parseLong(arguments.getOrDefault("crashAfter", "0"));
+        Path crashFile = arguments.containsKey("crashFile") ? Path.of(arguments.get("crashFile")) : null;
         boolean explicitCommit = arguments.getOrDefault("commit", "auto").equals("explicit");
         Path stopFile = Path.of(arguments.get("stopFile"));
         ConsumerConfig config = ConsumerConfig.builder(arguments.get("bootstrap"))
@@ -97,7 +99,7 @@ public final class ChildConsumer {
                 continue;
             }
             System.out.println("BATCH " + System.nanoTime() + " " + batch.size());
-            if (crash.equals("mid-batch") && processed >= crashAfter && batch.size() >= 2) {
+            if (crash.equals("mid-batch") && armed(processed, crashAfter, crashFile) && batch.size() >= 2) {
                 int half = batch.size() / 2;
                 batch.subList(0, half).forEach(ChildConsumer::process);
                 batch.subList(half, batch.size()).forEach(message -> System.out.println("SKIPPED " + describe(message)));
@@ -105,7 +107,7 @@ public final class ChildConsumer {
             }
             batch.forEach(ChildConsumer::process);
             processed += batch.size();
-            if (crash.equals("after-batch") && processed >= crashAfter) {
+            if (crash.equals("after-batch") && armed(processed, crashAfter, crashFile)) {
                 waitForKill(crash + " batch=" + batch.size() + " processed=" + batch.size());
             }
             if (explicitCommit) {
@@ -114,6 +116,11 @@ public final class ChildConsumer {
         }
         consumer.close();
         System.out.println(CLOSED);
+    }
+
+    /** Whether the crash point is reached: {@code crashAfter} messages processed, and the crash file exists if named. */
+    private static boolean armed(long processed, long crashAfter, Path crashFile) {
+        return processed >= crashAfter && (crashFile == null || Files.exists(crashFile));
     }
 
     private static void process(ReceivedMessage message) {
