@@ -90,15 +90,16 @@ class AtLeastOnceTest {
         Set<String> sent = ConcurrentHashMap.newKeySet();
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger failed = new AtomicInteger();
+        CompletableFuture<Void> thirdAcknowledged = new CompletableFuture<>();
         List<CompletableFuture<Void>> producers = new ArrayList<>();
         for (int p = 0; p < PRODUCER_COUNT; p++) {
             int producerIndex = p;
             producers.add(CompletableFuture.runAsync(
-                    () -> produce(bootstrap, producerIndex, sent, acknowledged, failed)));
+                    () -> produce(bootstrap, producerIndex, sent, acknowledged, failed, thirdAcknowledged)));
         }
-        // and the broker is killed with kill -9 once a third of the sends are acknowledged,
+        // and the broker is killed with kill -9 as soon as a third of the sends are acknowledged,
         // then started again on the same port and data directory
-        await().atMost(LIMIT).until(() -> acknowledged.size() >= MESSAGE_COUNT / 3);
+        thirdAcknowledged.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(broker.killHard()).isEqualTo(ChildJvm.SIGKILL_EXIT_CODE);
         int acknowledgedAtBrokerKill = acknowledged.size();
         startBroker(port).awaitLine(line -> line.startsWith(ChildBroker.BOOTSTRAP_PREFIX), LIMIT);
@@ -150,7 +151,7 @@ class AtLeastOnceTest {
 
     /** Sends {@value #PER_PRODUCER} messages with ids {@code p<producer>-<n>}; records each id sent and acknowledged. */
     private static void produce(String bootstrap, int producerIndex, Set<String> sent, Set<String> acknowledged,
-            AtomicInteger failed) {
+            AtomicInteger failed, CompletableFuture<Void> thirdAcknowledged) {
         ProducerConfig config = ProducerConfig.builder(bootstrap).acks(Acks.DURABLE).lingerMs(2)
                 .requestTimeoutMs(5_000).deliveryTimeoutMs(LIMIT.toMillis()).retryBackoffMaxMs(500).build();
         try (Producer producer = Producer.create(config)) {
@@ -161,6 +162,9 @@ class AtLeastOnceTest {
                 sends.add(producer.send(Message.of(TOPIC, "k" + (n % 64), id)).whenComplete((result, failure) -> {
                     if (failure == null) {
                         acknowledged.add(id);
+                        if (acknowledged.size() >= MESSAGE_COUNT / 3) {
+                            thirdAcknowledged.complete(null);
+                        }
                     } else {
                         failed.incrementAndGet();
                     }
