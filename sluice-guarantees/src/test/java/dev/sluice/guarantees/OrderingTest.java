@@ -11,6 +11,7 @@ import dev.sluice.client.Producer;
 import dev.sluice.client.SendResult;
 import dev.sluice.client.Sluice;
 import dev.sluice.testsupport.ThreadLeakCheck;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -106,36 +108,9 @@ class OrderingTest {
         try (Producer producer = sluice.producer(b -> b.lingerMs(1))) {
             ticker.scheduleAtFixedRate(() -> produceTick(producer, sends, produced), 0, TICK_MS, TimeUnit.MILLISECONDS);
             // and members join, leave gracefully and are killed with kill -9 meanwhile
-            List<String> actions = new ArrayList<>();
-            int kills = 0;
-            int leaves = 0;
-            int joins = 0;
             for (Step step : SCHEDULE) {
                 await().atMost(LIMIT).until(() -> produced.get() >= MESSAGE_COUNT * step.atPercent() / 100);
-                ChildConsumers.Member member = members.get(step.member());
-                switch (step.action()) {
-                    case JOIN -> {
-                        members.put(step.member(), children.start(step.member(), withCrashPoint(settings, step.member()),
-                                (name, line) -> onLine(lines, name, line)));
-                        joins++;
-                    }
-                    case KILL -> {
-                        member.kill();
-                        kills++;
-                    }
-                    case KILL_MID_BATCH, KILL_BEFORE_COMMIT -> {
-                        Files.createFile(crashFile(step.member()));
-                        member.awaitLine(ChildConsumer.CRASH_POINT, LIMIT);
-                        member.kill();
-                        kills++;
-                    }
-                    case LEAVE -> {
-                        member.stop();
-                        leaves++;
-                    }
-                }
-                actions.add(step.member() + " " + step.action().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                        + " at " + step.atPercent() + "%");
+                apply(step, members, settings, lines);
             }
             await().atMost(LIMIT).until(() -> produced.get() == MESSAGE_COUNT);
             synchronized (sends) {
@@ -156,10 +131,10 @@ class OrderingTest {
             }
             List<String> violations = check.violations();
             String report = String.format("ordering (stream mode): %,d messages over %,d keys and %d queues, "
-                    + "%d joins, %d graceful leaves, %d kills -9 (%s); %,d deliveries in %,d runs, %d runs "
-                    + "redelivering %,d messages", MESSAGE_COUNT, KEY_COUNT, QUEUE_COUNT, joins + 2, leaves + 1,
-                    kills, String.join(", ", actions), check.deliveryCount(), check.runCount(),
-                    check.redeliveringRunCount(), check.redeliveryCount());
+                    + "members a and b, then %s, f leaves at the end; %,d deliveries in %,d runs, %d runs "
+                    + "redelivering %,d messages", MESSAGE_COUNT, KEY_COUNT, QUEUE_COUNT,
+                    SCHEDULE.stream().map(Step::toString).collect(Collectors.joining(", ")), check.deliveryCount(),
+                    check.runCount(), check.redeliveringRunCount(), check.redeliveryCount());
             System.out.println(report);
             assertThat(violations).as("ordering violations; " + report).isEmpty();
             assertThat(check.deliveryCount()).as(report).isEqualTo(MESSAGE_COUNT + check.redeliveryCount());
@@ -187,7 +162,28 @@ class OrderingTest {
     }
 
     /** A step of the membership schedule: at {@code atPercent} of the messages produced. */
-    private record Step(int atPercent, Action action, String member) {}
+    private record Step(int atPercent, Action action, String member) {
+        @Override
+        public String toString() {
+            return member + " " + action.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " at " + atPercent + "%";
+        }
+    }
+
+    private void apply(Step step, Map<String, ChildConsumers.Member> members, Map<String, String> settings,
+            List<String[]> lines) throws IOException {
+        ChildConsumers.Member member = members.get(step.member());
+        switch (step.action()) {
+            case JOIN -> members.put(step.member(), children.start(step.member(),
+                    withCrashPoint(settings, step.member()), (name, line) -> onLine(lines, name, line)));
+            case KILL -> member.kill();
+            case KILL_MID_BATCH, KILL_BEFORE_COMMIT -> {
+                Files.createFile(crashFile(step.member()));
+                member.awaitLine(ChildConsumer.CRASH_POINT, LIMIT);
+                member.kill();
+            }
+            case LEAVE -> member.stop();
+        }
+    }
 
     /** Members a and b are there from the start; f is the survivor. */
     private static final List<Step> SCHEDULE = List.of(new Step(10, Action.JOIN, "c"), new Step(20, Action.KILL, "a"),
