@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +50,8 @@ class AtLeastOnceTest {
     private static final int PRODUCER_COUNT = 4;
     private static final int PER_PRODUCER = 4_000;
     private static final int MESSAGE_COUNT = PRODUCER_COUNT * PER_PRODUCER;
+    /** Unanswered sends per producer at most. */
+    private static final int IN_FLIGHT_MAX = 500;
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -149,17 +152,27 @@ class AtLeastOnceTest {
         return broker;
     }
 
-    /** Sends {@value #PER_PRODUCER} messages with ids {@code p<producer>-<n>}; records each id sent and acknowledged. */
+    /**
+     * Sends {@value #PER_PRODUCER} messages with ids {@code p<producer>-<n>}, at most {@value
+     * #IN_FLIGHT_MAX} unanswered at a time; records each id sent and acknowledged.
+     */
     private static void produce(String bootstrap, int producerIndex, Set<String> sent, Set<String> acknowledged,
             AtomicInteger failed, CompletableFuture<Void> thirdAcknowledged) {
         ProducerConfig config = ProducerConfig.builder(bootstrap).acks(Acks.DURABLE).lingerMs(2)
                 .requestTimeoutMs(5_000).deliveryTimeoutMs(LIMIT.toMillis()).retryBackoffMaxMs(500).build();
+        // At most IN_FLIGHT_MAX sends unanswered: the load is spread over the kill, not all queued before it
+        Semaphore inFlight = new Semaphore(IN_FLIGHT_MAX);
         try (Producer producer = Producer.create(config)) {
             List<CompletableFuture<SendResult>> sends = new ArrayList<>(PER_PRODUCER);
             for (int n = 0; n < PER_PRODUCER; n++) {
                 String id = "p" + producerIndex + "-" + n;
+                if (!inFlight.tryAcquire(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("no answer to " + IN_FLIGHT_MAX + " sends of producer " + producerIndex
+                            + " within " + LIMIT);
+                }
                 sent.add(id);
                 sends.add(producer.send(Message.of(TOPIC, "k" + (n % 64), id)).whenComplete((result, failure) -> {
+                    inFlight.release();
                     if (failure == null) {
                         acknowledged.add(id);
                         if (acknowledged.size() >= MESSAGE_COUNT / 3) {
@@ -171,6 +184,9 @@ class AtLeastOnceTest {
                 }));
             }
             CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).handle((v, e) -> null).join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while producing", e);
         }
     }
 
