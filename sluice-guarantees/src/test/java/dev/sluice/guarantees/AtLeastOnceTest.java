@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,6 +73,7 @@ class AtLeastOnceTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a hard bound for CI; a passing run takes 15-35 s
     void everyAcknowledgedMessageIsConsumedAfterABrokerAndAConsumerAreKilled() throws Exception {
         // Given a broker in a child JVM and a topic
         ChildJvm broker = startBroker(0);

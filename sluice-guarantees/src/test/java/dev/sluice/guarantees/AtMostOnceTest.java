@@ -20,8 +20,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,6 +74,7 @@ class AtMostOnceTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a hard bound for CI; a passing run takes 15-35 s
     void consumersKilledMidBatchNeverProcessAMessageTwiceAndLoseOnlyTheRestOfTheirBatch() {
         // Given a topic holding 10,000 messages with ids 0..9,999
         sluice = Sluice.embedded(dir.resolve("broker"));

@@ -102,7 +102,8 @@ public final class ChildConsumer {
             if (crash.equals("mid-batch") && armed(processed, crashAfter, crashFile) && batch.size() >= 2) {
                 int half = batch.size() / 2;
                 batch.subList(0, half).forEach(ChildConsumer::process);
-                batch.subList(half, batch.size()).forEach(message -> System.out.println("SKIPPED " + describe(message)));
+                batch.subList(half, batch.size())
+                        .forEach(message -> System.out.println("SKIPPED " + describe(message)));
                 waitForKill(crash + " batch=" + batch.size() + " processed=" + half);
             }
             batch.forEach(ChildConsumer::process);
@@ -118,7 +119,7 @@ public final class ChildConsumer {
         System.out.println(CLOSED);
     }
 
-    /** Whether the crash point is reached: {@code crashAfter} messages processed, and the crash file exists if named. */
+    /** Whether the crash point is reached: {@code crashAfter} processed, and the crash file exists if named. */
     private static boolean armed(long processed, long crashAfter, Path crashFile) {
         return processed >= crashAfter && (crashFile == null || Files.exists(crashFile));
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -84,6 +85,7 @@ class OrderingTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a hard bound for CI; a passing run takes 15-35 s
     void perKeySequencesArriveInOrderThroughJoinsGracefulLeavesAndKills() throws Exception {
         // Given a topic, and a group of two members
         sluice = Sluice.embedded(dir.resolve("broker"));
@@ -217,8 +219,9 @@ class OrderingTest {
         }
     }
 
-    /** Sends the next {@value #PER_TICK} messages: message {@code i} is key {@code i % 1000}, sequence {@code i / 1000}. */
-    private static void produceTick(Producer producer, List<CompletableFuture<SendResult>> sends, AtomicInteger produced) {
+    /** The next {@value #PER_TICK} messages: message {@code i} is key {@code i % 1000}, sequence {@code i / 1000}. */
+    private static void produceTick(Producer producer, List<CompletableFuture<SendResult>> sends,
+            AtomicInteger produced) {
         synchronized (sends) {
             for (int n = 0; n < PER_TICK && sends.size() < MESSAGE_COUNT; n++) {
                 int i = sends.size();

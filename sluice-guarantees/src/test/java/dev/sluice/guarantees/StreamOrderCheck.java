@@ -74,7 +74,8 @@ final class StreamOrderCheck {
                 Map<Integer, Long> offsets = new TreeMap<>();
                 for (String entry : fields[2].split(",")) {
                     int colon = entry.indexOf(':');
-                    offsets.put(Integer.parseInt(entry.substring(0, colon)), Long.parseLong(entry.substring(colon + 1)));
+                    offsets.put(Integer.parseInt(entry.substring(0, colon)),
+                            Long.parseLong(entry.substring(colon + 1)));
                 }
                 commits.add(new Commit(member, Long.parseLong(fields[1]), fields[0].equals("CD"), offsets));
             }
