@@ -51,6 +51,7 @@ final class StreamOrderCheck {
     private final Map<String, List<Stored>> storedByKey;
     private final List<Delivery> deliveries = new ArrayList<>();
     private final List<Commit> commits = new ArrayList<>();
+    private final List<String> failedCommits = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     /** The run each delivery belongs to, by identity; filled by the queue checks. */
     private final Map<Delivery, Run> runs = new IdentityHashMap<>();
@@ -64,7 +65,7 @@ final class StreamOrderCheck {
         this.storedByKey = storedByKey;
     }
 
-    /** Parses a {@link ChildConsumer} line of {@code member}: {@code D}, {@code CS} and {@code CD} lines count. */
+    /** Parses a {@link ChildConsumer} line of {@code member}; {@code D}, {@code CS}, {@code CD}, {@code CF} count. */
     void onLine(String member, String line) {
         String[] fields = line.split(" ");
         switch (fields[0]) {
@@ -79,6 +80,7 @@ final class StreamOrderCheck {
                 }
                 commits.add(new Commit(member, Long.parseLong(fields[1]), fields[0].equals("CD"), offsets));
             }
+            case "CF" -> failedCommits.add(member + ": " + line.substring(line.indexOf(' ', 3) + 1));
             default -> { }
         }
     }
@@ -119,6 +121,14 @@ final class StreamOrderCheck {
     /** Deliveries of a message already delivered before. */
     long redeliveryCount() {
         return redeliveryCount;
+    }
+
+    /**
+     * The explicit commits that failed ({@code CF} lines: member and error). A member whose
+     * session expired while it was alive fails its commits; its late deliveries break the rule.
+     */
+    List<String> failedCommits() {
+        return List.copyOf(failedCommits);
     }
 
     /** Deliveries in all. */
