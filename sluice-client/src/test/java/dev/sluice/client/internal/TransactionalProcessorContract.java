@@ -16,6 +16,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -132,6 +135,58 @@ abstract class TransactionalProcessorContract {
         }
         assertThat(applied.counts(dataSource)).containsExactly(Map.entry("orders/2/2", 1));
         assertThat(AppliedTable.rowCount(dataSource, DEDUP_TABLE)).isEqualTo(1);
+    }
+
+    @Test
+    void twoDeliveriesOfOneIdAtOnceRunTheHandlerOnce() throws Exception {
+        ProcessedIdStore store = ProcessedIdStore.open(dataSource, DEDUP_TABLE);
+        CountDownLatch firstInHandler = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        IdempotentConsumer.Handler handler = (message, tx) -> {
+            handlerRuns.incrementAndGet();
+            applied.apply(message, tx);
+            if (Thread.currentThread().getName().equals("first-delivery")) {
+                firstInHandler.countDown();
+                assertThat(releaseFirst.await(30, TimeUnit.SECONDS)).isTrue();
+            }
+        };
+        try (TransactionalProcessor one = new TransactionalProcessor(dataSource, store, GROUP, handler, clockMs::get);
+                TransactionalProcessor two = new TransactionalProcessor(dataSource, store, GROUP, handler,
+                        clockMs::get)) {
+            // Given a delivery whose transaction holds the id, uncommitted
+            CompletableFuture<Object> first = deliverOn("first-delivery", one);
+            assertThat(firstInHandler.await(30, TimeUnit.SECONDS)).isTrue();
+            // When a second delivery of that id runs meanwhile (reaching its insert before or after the commit)
+            CompletableFuture<Object> second = deliverOn("second-delivery", two);
+            releaseFirst.countDown();
+
+            // Then the first commits, the second is a duplicate (or fails, to be delivered again): one run
+            assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(Outcome.PROCESSED);
+            Object secondOutcome = second.get(60, TimeUnit.SECONDS);
+            System.out.printf("concurrent deliveries of one id on %s: the second was %s%n", expectedDialect(),
+                    secondOutcome);
+            assertThat(secondOutcome).satisfiesAnyOf(
+                    outcome -> assertThat(outcome).isEqualTo(Outcome.DUPLICATE),
+                    outcome -> assertThat(outcome).isInstanceOf(SluiceException.class));
+        }
+        assertThat(handlerRuns).hasValue(1);
+        assertThat(applied.counts(dataSource)).containsExactly(Map.entry("orders/2/9", 1));
+    }
+
+    /** Processes message 9 on a new thread named {@code name}: the outcome, or the SluiceException. */
+    private static CompletableFuture<Object> deliverOn(String name, TransactionalProcessor processor) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(processor.process(message(9)));
+            } catch (SluiceException e) {
+                result.complete(e);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        thread.start();
+        return result;
     }
 
     @Test
