@@ -143,6 +143,11 @@ final class AckTracker {
         return ready;
     }
 
+    /** Whether a deadline or delay may have passed, or dead letters may be due: the sweep's cheap test. */
+    boolean timerDue(long nowMs) {
+        return nowMs >= nextTimeMs || deadLetterCheckPending;
+    }
+
     boolean deadLetterCheckPending() {
         return deadLetterCheckPending;
     }

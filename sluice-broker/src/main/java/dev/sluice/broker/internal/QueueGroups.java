@@ -598,22 +598,29 @@ public final class QueueGroups implements QueueGroupCoordinator {
 
     /**
      * Expires deadlines, starts due dead letters, appends what changed and wakes parked receives of
-     * groups where something became available. Run by the timer; returns how many queues woke.
+     * groups where something became available. Run by the timer; returns how many groups woke.
      */
     public int sweep() {
         long nowMs = clockMs.getAsLong();
         int woken = 0;
         synchronized (this) {
             for (QueueGroup group : groups.values()) {
-                Topic topic = topics.get(group.topic);
-                if (topic == null) {
-                    continue;
-                }
+                Topic topic = null;
                 boolean ready = false;
                 for (int queue = 0; queue < group.trackers.length; queue++) {
+                    // Retention moves are left to the next receive or acknowledgement: they need no timer.
+                    if (!group.trackers[queue].timerDue(nowMs)) {
+                        continue;
+                    }
+                    topic = topic != null ? topic : topics.get(group.topic);
+                    if (topic == null) {
+                        break;
+                    }
                     ready |= refreshLocked(group, topic, queue, nowMs);
                 }
-                persistLocked(group);
+                if (topic != null) {
+                    persistLocked(group);
+                }
                 if (ready) {
                     wake(topic);
                     woken++;
