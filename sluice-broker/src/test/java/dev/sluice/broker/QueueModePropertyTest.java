@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -36,7 +37,7 @@ import net.jqwik.api.lifecycle.BeforeTry;
 
 /**
  * Random interleavings of receives, acks, nacks (with and without delay), rejects, renewals, clock
- * ticks (visibility timeouts running out) and sweeps against a real broker, over a small topic of
+ * ticks (visibility timeouts running out), sweeps and broker restarts against a real broker, over a small topic of
  * {@value #RECORD_COUNT} keyed records, with and without message groups. A model of what the test
  * client holds checks after every step: no offset is acquired by two live deliveries at once; each
  * delivery's count is exactly one more than the offset's previous delivery and never above
@@ -54,7 +55,7 @@ class QueueModePropertyTest {
     static final String DEAD_LETTERS = "tasks-dead";
     private static final String[] KEYS = {"a", "b", "a", null, "c", "a", "b", null};
 
-    sealed interface Action permits Receive, Ack, Nack, Reject, Renew, Tick, Sweep {}
+    sealed interface Action permits Receive, Ack, Nack, Reject, Renew, Tick, Sweep, Reopen {}
 
     record Receive(int maxMessages) implements Action {}
 
@@ -69,6 +70,8 @@ class QueueModePropertyTest {
     record Tick(long ms) implements Action {}
 
     record Sweep() implements Action {}
+
+    record Reopen() implements Action {}
 
     private Path directory;
     private Set<Thread> threadsBefore;
@@ -99,8 +102,9 @@ class QueueModePropertyTest {
         Arbitrary<Action> renew = pick.map(Renew::new);
         Arbitrary<Action> tick = Arbitraries.longs().between(0, 12_000).map(Tick::new);
         Arbitrary<Action> sweep = Arbitraries.just(new Sweep());
+        Arbitrary<Action> reopen = Arbitraries.just(new Reopen());
         return Arbitraries.frequencyOf(Tuple.of(5, receive), Tuple.of(4, ack), Tuple.of(3, nack), Tuple.of(1, reject),
-                Tuple.of(1, renew), Tuple.of(3, tick), Tuple.of(1, sweep))
+                Tuple.of(1, renew), Tuple.of(3, tick), Tuple.of(1, sweep), Tuple.of(1, reopen))
                 .list().ofMinSize(1).ofMaxSize(60);
     }
 
@@ -108,25 +112,29 @@ class QueueModePropertyTest {
     void deliveriesKeepTheInvariantsAndEveryRecordEndsAckedOrDeadLettered(@ForAll boolean messageGroups,
             @ForAll("actions") List<Action> actions) throws Exception {
         ManualClock clock = new ManualClock(TestBrokers.START_MS);
-        try (Broker broker = Broker.open(TestBrokers.config(directory).build(), clock)) {
-            broker.createTopic(TopicSpec.of(TOPIC, 1));
+        Client client = new Client(() -> Broker.open(TestBrokers.config(directory).build(), clock), clock,
+                new QueueGroupSettings(MAX_ATTEMPTS, DEAD_LETTERS, messageGroups));
+        try {
+            client.broker.createTopic(TopicSpec.of(TOPIC, 1));
             RecordBatchBuilder builder = RecordBatchBuilder.create(Compression.NONE, TestBrokers.START_MS);
             for (String key : KEYS) {
                 builder.append(TestBrokers.START_MS, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                         "v".getBytes(StandardCharsets.UTF_8), List.of());
             }
-            broker.produce(TOPIC, 0, builder.build(), Acks.LEADER).join();
-            Client client = new Client(broker, clock, new QueueGroupSettings(MAX_ATTEMPTS, DEAD_LETTERS, messageGroups));
+            client.broker.produce(TOPIC, 0, builder.build(), Acks.LEADER).join();
             for (Action action : actions) {
                 client.apply(action);
             }
             client.drain();
+        } finally {
+            client.broker.close();
         }
     }
 
     /** The test client and its model of the group. */
     private static final class Client {
-        private final Broker broker;
+        private final Supplier<Broker> opener;
+        private Broker broker;
         private final ManualClock clock;
         private final QueueGroupSettings settings;
         /** Deliveries the client holds, not yet acknowledged (some may have expired). */
@@ -138,8 +146,9 @@ class QueueModePropertyTest {
 
         private record Held(long offset, int count, long deadlineMs) {}
 
-        Client(Broker broker, ManualClock clock, QueueGroupSettings settings) {
-            this.broker = broker;
+        Client(Supplier<Broker> opener, ManualClock clock, QueueGroupSettings settings) {
+            this.opener = opener;
+            this.broker = opener.get();
             this.clock = clock;
             this.settings = settings;
         }
@@ -152,6 +161,10 @@ class QueueModePropertyTest {
                 noteExpiries();
             } else if (action instanceof Sweep) {
                 broker.sweepQueueGroups();
+            } else if (action instanceof Reopen) {
+                // Close and open again: deliveries held, counts and deadlines must all carry over.
+                broker.close();
+                broker = opener.get();
             } else if (!held.isEmpty()) {
                 Held target = held.get(pickOf(action) % held.size());
                 QueueAck ack;
