@@ -302,6 +302,32 @@ class QueueModeTest {
     }
 
     @Test
+    void aFailedDeadLetterAppendLeavesARejectAcquiredAndRetriesAMaxAttemptsMessage() {
+        broker.close();
+        broker = Broker.open(TestBrokers.config(directory).topicCountMax(2).build(), clock);
+        queues = broker.queueGroups();
+        broker.createTopic(TopicSpec.of("other", 1));
+        QueueGroupSettings settings = new QueueGroupSettings(1, null, false);
+        produce(0, "a", "b");
+        receive(settings, 10);
+
+        QueueAckResult rejected = acknowledge(QueueAck.reject(0, 0, 1, "bad")).get(0);
+        QueueAckResult lastNack = acknowledge(QueueAck.nack(0, 1, 1, 0)).get(0);
+
+        assertThat(rejected.error()).as("the dead-letter topic would pass topicCountMax").isEqualTo(BrokerError.INVALID_CONFIG);
+        assertThat(rejected.message()).contains("dead-letter append failed", "topicCountMax");
+        assertThat(lastNack.error()).isEqualTo(BrokerError.INVALID_CONFIG);
+        assertThat(queues.describe(GROUP).queues().get(0).inFlight()).as("the rejected one stays acquired").isOne();
+        broker.deleteTopic("other");
+        assertThat(acknowledge(QueueAck.reject(0, 0, 1, "bad")).get(0).error()).as("the REJECT again").isNull();
+        clock.advance(5_000);
+        broker.sweepQueueGroups();
+        await().atMost(Duration.ofSeconds(10)).until(() -> queues.describe(GROUP).queues().get(0).startOffset() == 2);
+        assertThat(deadLetters(GROUP + ".dlq")).extracting(letter -> headers(letter).get(ReservedHeaders.DLQ_OFFSET))
+                .containsExactly("0", "1");
+    }
+
+    @Test
     void withoutADeadLetterTopicAMessagePastItsAttemptsIsDroppedAndCounted() {
         QueueGroupSettings settings = new QueueGroupSettings(1, "", false);
         produce(0, "a");

@@ -348,7 +348,7 @@ public final class QueueGroups implements QueueGroupCoordinator {
                 List<DeadLetterWriter.Letter> letters = new ArrayList<>(due.size());
                 for (long offset : due) {
                     letters.add(new DeadLetterWriter.Letter(offset, tracker.entry(offset).deliveryCount,
-                            "visibility timeout after max attempts"));
+                            "visibility timeout after max attempts", false));
                 }
                 deadLetterLocked(group, topic, queue, letters);
             }
@@ -439,7 +439,8 @@ public final class QueueGroups implements QueueGroupCoordinator {
                         String reason = ack.type() == QueueAckType.NACK ? "max attempts"
                                 : "rejected: " + (ack.reason() == null ? "no reason given" : ack.reason());
                         letters.computeIfAbsent(ack.queue(), ignored -> new ArrayList<>())
-                                .add(new DeadLetterWriter.Letter(ack.offset(), entry.deliveryCount, reason));
+                                .add(new DeadLetterWriter.Letter(ack.offset(), entry.deliveryCount, reason,
+                                        ack.type() == QueueAckType.REJECT));
                         letterIndexes.computeIfAbsent(ack.queue(), ignored -> new ArrayList<>()).add(i);
                     }
                 }
@@ -524,12 +525,12 @@ public final class QueueGroups implements QueueGroupCoordinator {
                     if (failure == null) {
                         tracker.deadLettered(letter.offset());
                     } else {
-                        tracker.deadLetterFailed(letter.offset(), group.settings.maxAttempts(),
-                                nowMs + DEAD_LETTER_RETRY_MS);
+                        tracker.deadLetterFailed(letter.offset(), letter.rejected(), nowMs + DEAD_LETTER_RETRY_MS);
                     }
                 }
                 if (failure != null) {
-                    LOGGER.warn("dead-letter append failed; retried: group={} topic={} queue={} count={} cause={}",
+                    LOGGER.warn("dead-letter append failed (REJECTs stay acquired, the rest are retried in 5 s): group={} "
+                            + "topic={} queue={} count={} cause={}",
                             group.name, topic.name(), queue, letters.size(), StorageErrors.unwrapMessage(failure));
                 }
                 persisted = persistLocked(group);
