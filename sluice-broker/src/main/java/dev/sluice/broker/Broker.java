@@ -416,8 +416,8 @@ public final class Broker implements AutoCloseable {
                     : "the commit log is FAILED after an IO error; restart the broker after fixing the disk";
         }
         return new BrokerHealth(status, failure, metrics.recordsIn(), metrics.bytesIn(), metrics.bytesOut(),
-                longPoll.parkedCount(), topics.count(), groups.groupCount(), store.writtenPosition(),
-                store.flushedPosition(), store.fsyncCount());
+                longPoll.parkedCount(), topics.count(), groups.groupCount() + queueGroups.groupCount(),
+                store.writtenPosition(), store.flushedPosition(), store.fsyncCount());
     }
 
     /**
