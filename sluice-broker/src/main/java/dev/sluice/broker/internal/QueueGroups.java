@@ -335,12 +335,7 @@ public final class QueueGroups implements QueueGroupCoordinator {
      */
     private boolean refreshLocked(QueueGroup group, Topic topic, int queue, long nowMs) {
         AckTracker tracker = group.trackers[queue];
-        long skipped = tracker.moveStartTo(reader.offsets(topic, queue).startOffset());
-        if (skipped > 0) {
-            group.retentionSkippedCount += skipped;
-            LOGGER.warn("queue group start offset moved by retention: group={} topic={} queue={} startOffset={} "
-                    + "skippedCount={}", group.name, topic.name(), queue, tracker.startOffset(), skipped);
-        }
+        long skipped = moveStartLocked(group, topic, queue);
         boolean ready = tracker.expire(nowMs);
         if (tracker.deadLetterCheckPending()) {
             List<Long> due = tracker.dueDeadLetters(nowMs, group.settings.maxAttempts());
@@ -354,6 +349,18 @@ public final class QueueGroups implements QueueGroupCoordinator {
             }
         }
         return ready || skipped > 0;
+    }
+
+    /** Moves the tracker's start offset past records retention deleted; returns how many were not done. */
+    private long moveStartLocked(QueueGroup group, Topic topic, int queue) {
+        AckTracker tracker = group.trackers[queue];
+        long skipped = tracker.moveStartTo(reader.offsets(topic, queue).startOffset());
+        if (skipped > 0) {
+            group.retentionSkippedCount += skipped;
+            LOGGER.warn("queue group start offset moved by retention: group={} topic={} queue={} startOffset={} "
+                    + "skippedCount={}", group.name, topic.name(), queue, tracker.startOffset(), skipped);
+        }
+        return skipped;
     }
 
     // ---------------------------------------------------------------- acknowledge
@@ -667,6 +674,7 @@ public final class QueueGroups implements QueueGroupCoordinator {
             List<QueueGroupQueue> queues = new ArrayList<>();
             for (int queue = 0; topic != null && queue < group.trackers.length; queue++) {
                 AckTracker tracker = group.trackers[queue];
+                moveStartLocked(group, topic, queue);
                 tracker.expire(nowMs);
                 QueueOffsets range = reader.offsets(topic, queue);
                 long start = Math.max(tracker.startOffset(), range.startOffset());
