@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param retentionCheckIntervalMs how often per-topic (logical) retention moves start offsets up
  * @param groupCountMax the most groups (with members or committed offsets)
  * @param groupMembersMax the most members of one group
+ * @param queueGroupWindowMax the most records a queue-mode group tracks per queue beyond its start
+ *     offset (every record below it is done); beyond it nothing new is delivered until the start
+ *     offset moves: bounds the ack tracker's memory and the work of each receive
  */
 public record BrokerConfig(
         StorageConfig storage,
@@ -41,7 +44,10 @@ public record BrokerConfig(
         long offsetsSnapshotIntervalMs,
         long retentionCheckIntervalMs,
         int groupCountMax,
-        int groupMembersMax) {
+        int groupMembersMax,
+        int queueGroupWindowMax) {
+    /** The most {@link #queueGroupWindowMax}: bounds a queue-mode group's memory per queue (about 100 bytes a tracked record). */
+    public static final int QUEUE_GROUP_WINDOW_MAX_LIMIT = 100_000;
 
     public BrokerConfig {
         Objects.requireNonNull(storage, "storage");
@@ -63,6 +69,8 @@ public record BrokerConfig(
         check(retentionCheckIntervalMs > 0, "retentionCheckIntervalMs", retentionCheckIntervalMs, "positive");
         check(groupCountMax >= 1, "groupCountMax", groupCountMax, "at least 1");
         check(groupMembersMax >= 1, "groupMembersMax", groupMembersMax, "at least 1");
+        check(queueGroupWindowMax >= 1 && queueGroupWindowMax <= QUEUE_GROUP_WINDOW_MAX_LIMIT, "queueGroupWindowMax",
+                queueGroupWindowMax, "between 1 and " + String.format("%,d", QUEUE_GROUP_WINDOW_MAX_LIMIT));
     }
 
     private static void check(boolean ok, String key, long actual, String rule) {
@@ -100,6 +108,7 @@ public record BrokerConfig(
         private long retentionCheckIntervalMs = 60_000;
         private int groupCountMax = 10_000;
         private int groupMembersMax = 1_000;
+        private int queueGroupWindowMax = 10_000;
 
         private Builder(Path dataDirectory) {
             this.storage = StorageConfig.builder(dataDirectory).flushPolicy(FlushPolicy.ASYNC).build();
@@ -175,10 +184,16 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder queueGroupWindowMax(int value) {
+            queueGroupWindowMax = value;
+            return this;
+        }
+
         public BrokerConfig build() {
             return new BrokerConfig(storage, autoCreateTopics, defaultQueueCount, queueCountMax, topicCountMax,
                     fetchMaxWaitMsMax, parkedFetchesMax, sessionTimeoutMsMin, sessionTimeoutMsMax, heartbeatIntervalMs,
-                    offsetsSnapshotIntervalMs, retentionCheckIntervalMs, groupCountMax, groupMembersMax);
+                    offsetsSnapshotIntervalMs, retentionCheckIntervalMs, groupCountMax, groupMembersMax,
+                    queueGroupWindowMax);
         }
     }
 }
