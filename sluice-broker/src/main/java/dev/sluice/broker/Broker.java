@@ -25,8 +25,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sluice's broker core, protocol-agnostic: topics and their queues over one {@link LogStore},
  * produce, fetch with long polling, offsets by time, stream-mode consumer groups with durable
- * committed offsets, and queue-mode groups ({@link #queueGroups()}) that acknowledge each message. Protocol adapters (the native server, later Kafka and MQTT) map onto it thinly.
+ * committed offsets, and queue-mode groups ({@link #queueGroups()}) that acknowledge each message.
+ * Protocol adapters (the native server, later Kafka and MQTT) map onto it thinly.
  *
  * <p><b>Threads.</b> Every method is thread-safe and may be called from any thread. Futures
  * complete on the broker's threads ({@code sluice-broker-completion}, {@code sluice-broker-timer}),
@@ -416,8 +417,8 @@ public final class Broker implements AutoCloseable {
                     : "the commit log is FAILED after an IO error; restart the broker after fixing the disk";
         }
         return new BrokerHealth(status, failure, metrics.recordsIn(), metrics.bytesIn(), metrics.bytesOut(),
-                longPoll.parkedCount(), topics.count(), groups.groupCount(), store.writtenPosition(),
-                store.flushedPosition(), store.fsyncCount());
+                longPoll.parkedCount(), topics.count(), groups.groupCount() + queueGroups.groupCount(),
+                store.writtenPosition(), store.flushedPosition(), store.fsyncCount());
     }
 
     /**

@@ -161,6 +161,7 @@ class QueueModeTest {
         assertThat(description.queues()).containsExactly(new QueueGroupQueue(0, 3, 3, 0, 0, 0, 0),
                 new QueueGroupQueue(1, 1, 1, 0, 0, 0, 0));
         assertThat(queues.list()).containsExactly(GROUP);
+        assertThat(broker.health().groupCount()).as("queue-mode groups count in health").isOne();
     }
 
     @Test
