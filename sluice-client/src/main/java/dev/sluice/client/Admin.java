@@ -60,6 +60,14 @@ public interface Admin extends AutoCloseable {
     GroupDescription describeGroup(String group);
 
     /**
+     * A queue-mode group's settings and, per queue of its topic, where it stands.
+     *
+     * @throws SluiceException {@code INVALID_REQUEST} if there is no queue-mode group of that name,
+     *     {@code GROUP_MODE_MISMATCH} if it is a stream-mode group
+     */
+    QueueGroupDescription describeQueueGroup(String group);
+
+    /**
      * Moves a group's committed offsets on every queue of {@code topic} to {@code reset}.
      *
      * @throws GroupNotEmptyException if the group has members: stop them first
@@ -91,6 +99,19 @@ public interface Admin extends AutoCloseable {
 
     /** A queue as a group sees it; {@code committedOffset} -1 when nothing is committed, {@code owner} null when free. */
     record QueueLag(int queue, String owner, long committedOffset, long endOffset, long lag) {}
+
+    /**
+     * A queue of a queue-mode group: every offset below {@code startOffset} is done; {@code inFlight}
+     * messages are delivered and not settled, {@code available} ones ready to deliver (up to
+     * {@code endOffset}), {@code delayed} ones nacked with a delay; {@code deadLettered} counts the
+     * messages dead-lettered (or dropped, without a dead-letter topic) so far.
+     */
+    record QueueGroupQueue(int queue, long startOffset, long endOffset, long inFlight, long available, long delayed,
+            long deadLettered) {}
+
+    /** A queue-mode group's state; {@code deadLetterTopic} is empty when it has none. */
+    record QueueGroupDescription(String group, String topic, int maxAttempts, String deadLetterTopic,
+            boolean messageGroups, List<QueueGroupQueue> queues) {}
 
     /** A group's state. */
     record GroupDescription(String group, String topic, int generation, List<GroupMember> members,

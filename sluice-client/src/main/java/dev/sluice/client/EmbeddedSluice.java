@@ -45,6 +45,16 @@ public final class EmbeddedSluice implements AutoCloseable {
         return track(Consumer.create(settings.apply(ConsumerConfig.builder(bootstrap())).build()));
     }
 
+    /** A queue consumer in queue-mode group {@code group}, otherwise with default settings. */
+    public QueueConsumer queueConsumer(String group) {
+        return queueConsumer(b -> b.group(group));
+    }
+
+    /** A queue consumer whose settings {@code settings} adjusts from the defaults. */
+    public QueueConsumer queueConsumer(UnaryOperator<QueueConsumerConfig.Builder> settings) {
+        return track(QueueConsumer.create(settings.apply(QueueConsumerConfig.builder(bootstrap())).build()));
+    }
+
     /** An admin client. */
     public Admin admin() {
         return track(Admin.create(bootstrap()));

@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
  * neither the server nor the client switches on apis.
  *
  * <p>Encoding returns a new buffer from the allocator that the caller owns (write it to a
- * channel, which releases it, or release it). FETCH responses, PUSH_RECORDS and PRODUCE
+ * channel, which releases it, or release it). FETCH and QUEUE_RECEIVE responses, PUSH_RECORDS and PRODUCE
  * requests come back as a {@link io.netty.buffer.CompositeByteBuf} whose records of 1 KiB or
  * more are the caller's buffers themselves, not copies; the frame holds its own reference to
  * them ({@code retainedDuplicate}), and the memory behind them must stay valid until the frame is
@@ -112,6 +112,7 @@ public final class Frames {
     private static ByteBuf encode(ByteBufAllocator allocator, FrameHeader header, Message body) {
         ByteBuf first = allocator.buffer(FRAME_BYTES_INITIAL);
         if (body instanceof FetchResponse
+                || body instanceof QueueReceiveResponse
                 || body instanceof PushRecords
                 || body instanceof ProduceRequest) {
             CompositeBodyWriter writer = new CompositeBodyWriter(allocator, first);
@@ -137,6 +138,8 @@ public final class Frames {
     private static void encodeLinked(Message body, BodyWriter writer) {
         if (body instanceof FetchResponse fetch) {
             fetch.encode(writer);
+        } else if (body instanceof QueueReceiveResponse receive) {
+            receive.encode(writer);
         } else if (body instanceof PushRecords push) {
             push.encode(writer);
         } else {
@@ -209,6 +212,9 @@ public final class Frames {
             case CREDIT: return CreditRequest.decode(body);
             case UNSUBSCRIBE: return UnsubscribeRequest.decode(body);
             case INIT_PRODUCER_ID: return InitProducerIdRequest.decode(body);
+            case QUEUE_RECEIVE: return QueueReceiveRequest.decode(body);
+            case QUEUE_ACK: return QueueAckRequest.decode(body);
+            case DESCRIBE_QUEUE_GROUP: return DescribeQueueGroupRequest.decode(body);
             default: throw new IllegalStateException("no request decoder for " + api);
         }
     }
@@ -264,6 +270,9 @@ public final class Frames {
             case PUSH_RECORDS: return PushRecords.decode(body);
             case UNSUBSCRIBE: return UnsubscribeResponse.decode(body);
             case INIT_PRODUCER_ID: return InitProducerIdResponse.decode(body);
+            case QUEUE_RECEIVE: return QueueReceiveResponse.decode(body);
+            case QUEUE_ACK: return QueueAckResponse.decode(body);
+            case DESCRIBE_QUEUE_GROUP: return DescribeQueueGroupResponse.decode(body);
             default: throw new IllegalStateException("no response decoder for " + api);
         }
     }

@@ -93,6 +93,19 @@ class DecodeRejectsTest {
     }
 
     @Test
+    void unknownQueueAckTypeIsCorrupt() {
+        // QUEUE_ACK: group "g", topic "t", one entry: queue 0, offset 5, deliveryCount 1, type 4
+        ByteBuf body = hex("000167" + "000174" + "00000001" + "00000000" + "0000000000000005" + "00000001" + "04"
+                + "00000000" + "ffff");
+        assertCorrupt(() -> QueueAckRequest.decode(body), "queue ack type 4 is unknown");
+    }
+
+    @Test
+    void nullQueueReceiveGroupIsCorrupt() {
+        assertCorrupt(() -> QueueReceiveRequest.decode(hex("ffff")), "QueueReceiveRequest.group is null");
+    }
+
+    @Test
     void unknownFlushPolicyIsCorrupt() {
         ByteBuf body = hex("000174" + "00000001" + "ffffffffffffffff" + "07");
         assertCorrupt(() -> CreateTopicRequest.decode(body), "flushPolicy 7 is unknown");
@@ -141,7 +154,7 @@ class DecodeRejectsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(shorts = {20, -1, Short.MAX_VALUE, Short.MIN_VALUE})
+    @ValueSource(shorts = {23, -1, Short.MAX_VALUE, Short.MIN_VALUE})
     void unknownApiIdIsUnsupported(short id) {
         assertThatThrownBy(() -> ApiKey.forId(id))
                 .isInstanceOfSatisfying(ProtocolException.class,

@@ -58,7 +58,7 @@ class ErrorCodeTest {
             assertThat(api.minVersion()).isEqualTo(Protocol.PROTOCOL_VERSION);
             assertThat(api.maxVersion()).isEqualTo(Protocol.PROTOCOL_VERSION);
         }
-        assertThat(ApiKey.values()).hasSize(20);
+        assertThat(ApiKey.values()).hasSize(23);
         assertThat(ApiKey.PRODUCE.onewayCapable()).isTrue();
         assertThat(ApiKey.PRODUCE.hasResponse()).isTrue();
         assertThat(ApiKey.CREDIT.onewayCapable()).isTrue();

@@ -72,6 +72,82 @@ class GoldenFramesTest {
     }
 
     @Test
+    void queueReceiveRequestFrameMatchesTheDocument() {
+        QueueReceiveRequest request = new QueueReceiveRequest("g", "t", 10, 65_536, 30_000, 500, 5, null, true);
+        String golden = ""
+                + "00000027"            // length 39: 10 header + 29 body
+                + "0014" + "0001"       // api QUEUE_RECEIVE (20), version 1
+                + "00000003"            // correlation id 3
+                + "0000"                // flags: none
+                + "0001" + "67"         // group "g"
+                + "0001" + "74"         // topic "t"
+                + "0000000a"            // maxMessages 10
+                + "00010000"            // maxBytes 65,536
+                + "00007530"            // visibilityTimeoutMs 30,000
+                + "000001f4"            // maxWaitMs 500
+                + "00000005"            // maxAttempts 5
+                + "ffff"                // deadLetterTopic null: "<group>.dlq"
+                + "01";                 // messageGroups true
+        assertRequestFrame(Frames.encodeRequest(ALLOCATOR, 3, request), golden, request);
+    }
+
+    @Test
+    void queueReceiveResponseFrameMatchesTheDocument() {
+        ByteBuf records = Unpooled.wrappedBuffer(new byte[] {(byte) 0xaa, (byte) 0xbb});
+        QueueReceiveResponse response = QueueReceiveResponse.success(List.of(new QueueReceiveResponse.Queue(
+                2, ErrorCode.NONE, null, List.of(new QueueReceiveResponse.Delivery(7, 1)), records)));
+        String golden = ""
+                + "00000030"            // length 48: 10 header + 38 body
+                + "0014" + "0001"       // api QUEUE_RECEIVE (20), version 1
+                + "00000003"            // correlation id 3
+                + "0001"                // flags: RESPONSE
+                + "0000" + "ffff"       // errorCode NONE, errorMessage null
+                + "00000001"            // queues: 1
+                + "00000002"            //   queue 2
+                + "0000" + "ffff"       //   errorCode NONE, errorMessage null
+                + "00000001"            //   deliveries: 1
+                + "0000000000000007"    //     offset 7
+                + "00000001"            //     deliveryCount 1
+                + "00000002" + "aabb";  //   records: 2 bytes
+        ByteBuf frame = Frames.encodeResponse(ALLOCATOR, (short) 1, 3, response);
+        try {
+            assertThat(ByteBufUtil.hexDump(frame)).isEqualTo(golden);
+            FrameHeader header = FrameHeader.decode(frame);
+            assertThat(Frames.decodeResponse(header, frame)).isEqualTo(response);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void queueAckRequestFrameMatchesTheDocument() {
+        QueueAckRequest request = new QueueAckRequest("g", "t", List.of(
+                new QueueAckRequest.Entry(1, 7, 2, QueueAckType.NACK, 1_000, null),
+                new QueueAckRequest.Entry(0, 3, 1, QueueAckType.REJECT, 0, "x")));
+        String golden = ""
+                + "00000043"            // length 67: 10 header + 57 body
+                + "0015" + "0001"       // api QUEUE_ACK (21), version 1
+                + "00000004"            // correlation id 4
+                + "0000"                // flags: none
+                + "0001" + "67"         // group "g"
+                + "0001" + "74"         // topic "t"
+                + "00000002"            // entries: 2
+                + "00000001"            //   queue 1
+                + "0000000000000007"    //   offset 7
+                + "00000002"            //   deliveryCount 2
+                + "01"                  //   type NACK
+                + "000003e8"            //   delayMs 1,000
+                + "ffff"                //   reason null
+                + "00000000"            //   queue 0
+                + "0000000000000003"    //   offset 3
+                + "00000001"            //   deliveryCount 1
+                + "02"                  //   type REJECT
+                + "00000000"            //   delayMs 0
+                + "0001" + "78";        //   reason "x"
+        assertRequestFrame(Frames.encodeRequest(ALLOCATOR, 4, request), golden, request);
+    }
+
+    @Test
     void heartbeatRequestFrameMatchesTheDocument() {
         HeartbeatRequest request = new HeartbeatRequest("g", "t", "", "c", 10_000, List.of(1, 2));
         String golden = ""

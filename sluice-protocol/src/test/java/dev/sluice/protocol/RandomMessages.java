@@ -26,7 +26,8 @@ final class RandomMessages {
             HeartbeatRequest.class, LeaveGroupRequest.class, CommitOffsetsRequest.class,
             FetchOffsetsRequest.class, DescribeGroupRequest.class, ListGroupsRequest.class,
             SubscribeRequest.class, CreditRequest.class, UnsubscribeRequest.class,
-            InitProducerIdRequest.class);
+            InitProducerIdRequest.class, QueueReceiveRequest.class, QueueAckRequest.class,
+            DescribeQueueGroupRequest.class);
 
     static final List<Class<? extends Response>> RESPONSE_TYPES = List.of(
             ApiVersionsResponse.class, MetadataResponse.class, CreateTopicResponse.class,
@@ -35,10 +36,12 @@ final class RandomMessages {
             HeartbeatResponse.class, LeaveGroupResponse.class, CommitOffsetsResponse.class,
             FetchOffsetsResponse.class, DescribeGroupResponse.class, ListGroupsResponse.class,
             SubscribeResponse.class, PushRecords.class, UnsubscribeResponse.class,
-            InitProducerIdResponse.class);
+            InitProducerIdResponse.class, QueueReceiveResponse.class, QueueAckResponse.class,
+            DescribeQueueGroupResponse.class);
 
-    /** String fields the protocol lets be null. */
-    private static final Set<String> NULLABLE_STRINGS = Set.of("errorMessage", "owner");
+    /** String fields the protocol lets be null: by name, or as {@code Record.field} for one record's field. */
+    private static final Set<String> NULLABLE_STRINGS = Set.of("errorMessage", "owner",
+            "QueueReceiveRequest.deadLetterTopic", "QueueAckRequest.Entry.reason");
 
     private static final int[] CODE_POINTS = {
         'a', 'b', 'z', 'A', 'Z', '0', '9', '.', '_', '-', ' ', 0x7F, 0xE9, 0x7FF, 0x800, 0x4E2D,
@@ -73,7 +76,7 @@ final class RandomMessages {
             } else if (topLevel && component.getName().equals("errorMessage")) {
                 values[i] = null;
             } else {
-                values[i] = value(component.getGenericType(), component.getName());
+                values[i] = value(component.getGenericType(), component.getName(), qualified(type, component));
             }
         }
         try {
@@ -86,13 +89,18 @@ final class RandomMessages {
         }
     }
 
-    private Object value(Type type, String name) {
+    /** {@code QueueAckRequest.Entry.reason} for that component. */
+    private static String qualified(Class<?> type, RecordComponent component) {
+        return type.getName().substring(type.getPackageName().length() + 1).replace('$', '.') + "." + component.getName();
+    }
+
+    private Object value(Type type, String name, String qualifiedName) {
         if (type instanceof ParameterizedType parameterized) {
             Type element = parameterized.getActualTypeArguments()[0];
             int size = random.nextInt(5);
             List<Object> list = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
-                list.add(value(element, name));
+                list.add(value(element, name, qualifiedName));
             }
             return list;
         }
@@ -108,7 +116,8 @@ final class RandomMessages {
         } else if (raw == boolean.class) {
             return random.nextBoolean();
         } else if (raw == String.class) {
-            return NULLABLE_STRINGS.contains(name) ? nullableString() : string();
+            return NULLABLE_STRINGS.contains(name) || NULLABLE_STRINGS.contains(qualifiedName)
+                    ? nullableString() : string();
         } else if (raw == ByteBuf.class) {
             return bytes();
         } else if (raw.isEnum()) {

@@ -8,6 +8,7 @@ import dev.sluice.protocol.Acks;
 import dev.sluice.protocol.CommitOffsetsRequest;
 import dev.sluice.protocol.CreateTopicRequest;
 import dev.sluice.protocol.CreditRequest;
+import dev.sluice.protocol.DescribeQueueGroupRequest;
 import dev.sluice.protocol.ErrorCode;
 import dev.sluice.protocol.FetchRequest;
 import dev.sluice.protocol.FetchResponse;
@@ -16,6 +17,9 @@ import dev.sluice.protocol.HeartbeatRequest;
 import dev.sluice.protocol.ListTopicsRequest;
 import dev.sluice.protocol.ProduceRequest;
 import dev.sluice.protocol.ProduceResponse;
+import dev.sluice.protocol.QueueAckRequest;
+import dev.sluice.protocol.QueueAckType;
+import dev.sluice.protocol.QueueReceiveRequest;
 import dev.sluice.protocol.Request;
 import dev.sluice.protocol.SubscribeRequest;
 import dev.sluice.protocol.TopicFlushPolicy;
@@ -115,7 +119,12 @@ class LiveBrokerFuzzTest {
                         new CreateTopicRequest("fuzz-topic", 2, -1, TopicFlushPolicy.ASYNC),
                         new HeartbeatRequest("fuzz-group", "keep", "", "fuzzer", 1_000, List.of()),
                         new CommitOffsetsRequest("fuzz-group", "", "keep", List.of(new CommitOffsetsRequest.Entry(0, 1))),
-                        new SubscribeRequest("keep", 0, 0, 4_096))
+                        new SubscribeRequest("keep", 0, 0, 4_096),
+                        new QueueReceiveRequest("fuzz-queue-group", "keep", 10, 1 << 20, 1_000, 50, 2, null, false),
+                        new QueueAckRequest("fuzz-queue-group", "keep", List.of(
+                                new QueueAckRequest.Entry(0, 0, 1, QueueAckType.NACK, 0, null),
+                                new QueueAckRequest.Entry(0, 1, 1, QueueAckType.REJECT, 0, "fuzz"))),
+                        new DescribeQueueGroupRequest("fuzz-queue-group"))
                 .map(LiveBrokerFuzzTest::encode);
     }
 

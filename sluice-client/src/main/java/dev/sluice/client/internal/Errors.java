@@ -1,5 +1,6 @@
 package dev.sluice.client.internal;
 
+import dev.sluice.client.DeliveryExpiredException;
 import dev.sluice.client.GroupNotEmptyException;
 import dev.sluice.client.RecordTooLargeException;
 import dev.sluice.client.SluiceException;
@@ -23,6 +24,8 @@ public final class Errors {
                 return new RecordTooLargeException(errorCode, message);
             case GROUP_NOT_EMPTY:
                 return new GroupNotEmptyException(message);
+            case DELIVERY_EXPIRED:
+                return new DeliveryExpiredException(message);
             default:
                 return new SluiceException(errorCode, message);
         }

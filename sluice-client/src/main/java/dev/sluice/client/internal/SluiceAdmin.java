@@ -9,6 +9,8 @@ import dev.sluice.protocol.DeleteTopicRequest;
 import dev.sluice.protocol.DeleteTopicResponse;
 import dev.sluice.protocol.DescribeGroupRequest;
 import dev.sluice.protocol.DescribeGroupResponse;
+import dev.sluice.protocol.DescribeQueueGroupRequest;
+import dev.sluice.protocol.DescribeQueueGroupResponse;
 import dev.sluice.protocol.DescribeTopicRequest;
 import dev.sluice.protocol.DescribeTopicResponse;
 import dev.sluice.protocol.ListGroupsRequest;
@@ -91,6 +93,17 @@ public final class SluiceAdmin implements Admin {
         List<QueueLag> queues = response.queues().stream()
                 .map(q -> new QueueLag(q.queue(), q.owner(), q.committedOffset(), q.endOffset(), q.lag())).toList();
         return new GroupDescription(group, response.topic(), response.generation(), members, queues);
+    }
+
+    @Override
+    public QueueGroupDescription describeQueueGroup(String group) {
+        DescribeQueueGroupResponse response = call(new DescribeQueueGroupRequest(group));
+        List<QueueGroupQueue> queues = response.queues().stream()
+                .map(q -> new QueueGroupQueue(q.queue(), q.startOffset(), q.endOffset(), q.inFlight(), q.available(),
+                        q.delayed(), q.deadLettered()))
+                .toList();
+        return new QueueGroupDescription(group, response.topic(), response.maxAttempts(), response.deadLetterTopic(),
+                response.messageGroups(), queues);
     }
 
     @Override

@@ -53,7 +53,7 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Bound on the answers of dispatched requests not yet written to the socket (see {@link #answerBudget}). */
     private long answerBytesInFlight;
-    /** FETCHes being worked on (maybe parked): cancelled when the connection closes, freeing their slots. */
+    /** FETCHes and QUEUE_RECEIVEs being worked on (maybe parked): cancelled when the connection closes, freeing their slots. */
     private final java.util.Set<CompletableFuture<?>> fetchesInFlight = new java.util.HashSet<>();
     private ChannelHandlerContext context;
     private String host = "unknown";
@@ -187,10 +187,13 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
                 && (answerBytesInFlight == 0 || answerBytesInFlight + answerBudget(request) <= ANSWER_BYTES_IN_FLIGHT_MAX);
     }
 
-    /** A bound on the answer's size: FETCH's is its byte limit; the others' are small. */
+    /** A bound on the answer's size: FETCH's and QUEUE_RECEIVE's is their byte limit; the others' are small. */
     private long answerBudget(Request request) {
         if (request instanceof dev.sluice.protocol.FetchRequest fetch) {
             return Math.min(Math.max(0, fetch.maxBytes()), frameBytesMax) + 512L * (fetch.entries().size() + 1);
+        }
+        if (request instanceof dev.sluice.protocol.QueueReceiveRequest receive) {
+            return QueueModeHandler.answerBudget(receive, frameBytesMax);
         }
         return SMALL_ANSWER_BYTES;
     }
@@ -220,7 +223,9 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
-        boolean counted = request.apiKey() != ApiKey.FETCH;
+        // Long polls (FETCH, QUEUE_RECEIVE) may park: they do not hold up a graceful shutdown, and
+        // a closed connection cancels them.
+        boolean counted = request.apiKey() != ApiKey.FETCH && request.apiKey() != ApiKey.QUEUE_RECEIVE;
         requestStarted(counted);
         if (!counted) {
             fetchesInFlight.add(response);
@@ -366,7 +371,7 @@ final class NativeConnection extends ChannelInboundHandlerAdapter {
     private void logUnexpected(FrameHeader header, Throwable failure) {
         Throwable cause = RequestHandler.unwrap(failure);
         if (cause instanceof java.util.concurrent.CancellationException) {
-            return; // a parked FETCH of a connection that closed
+            return; // a parked FETCH or QUEUE_RECEIVE of a connection that closed
         }
         if (!(cause instanceof BrokerException broker) || broker.error() == BrokerError.UNKNOWN_SERVER_ERROR) {
             LOGGER.warn("{} request from {} failed unexpectedly", apiName(header), host, cause);

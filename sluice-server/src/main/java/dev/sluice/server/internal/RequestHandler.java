@@ -20,6 +20,7 @@ import dev.sluice.protocol.DeleteTopicRequest;
 import dev.sluice.protocol.DeleteTopicResponse;
 import dev.sluice.protocol.DescribeGroupRequest;
 import dev.sluice.protocol.DescribeGroupResponse;
+import dev.sluice.protocol.DescribeQueueGroupRequest;
 import dev.sluice.protocol.DescribeTopicRequest;
 import dev.sluice.protocol.DescribeTopicResponse;
 import dev.sluice.protocol.ErrorCode;
@@ -41,6 +42,8 @@ import dev.sluice.protocol.MetadataRequest;
 import dev.sluice.protocol.MetadataResponse;
 import dev.sluice.protocol.ProduceRequest;
 import dev.sluice.protocol.ProduceResponse;
+import dev.sluice.protocol.QueueAckRequest;
+import dev.sluice.protocol.QueueReceiveRequest;
 import dev.sluice.protocol.Request;
 import dev.sluice.protocol.Response;
 import dev.sluice.protocol.TopicFlushPolicy;
@@ -65,10 +68,12 @@ final class RequestHandler {
     private final Broker broker;
     private final int frameBytesMax;
     private final String brokerVersion;
+    private final QueueModeHandler queueMode;
 
     RequestHandler(Broker broker, int frameBytesMax) {
         this.broker = broker;
         this.frameBytesMax = frameBytesMax;
+        this.queueMode = new QueueModeHandler(broker, frameBytesMax);
         String version = RequestHandler.class.getPackage().getImplementationVersion();
         this.brokerVersion = "sluice " + (version == null ? "development build" : version);
     }
@@ -106,6 +111,10 @@ final class RequestHandler {
             case LIST_GROUPS -> CompletableFuture.completedFuture(ListGroupsResponse.success(broker.groups().list().stream()
                     .map(group -> new ListGroupsResponse.Group(group.group(), group.topic(), group.memberCount())).toList()));
             case INIT_PRODUCER_ID -> CompletableFuture.completedFuture(initProducerId((InitProducerIdRequest) request));
+            case QUEUE_RECEIVE -> queueMode.receive((QueueReceiveRequest) request);
+            case QUEUE_ACK -> queueMode.acknowledge((QueueAckRequest) request);
+            case DESCRIBE_QUEUE_GROUP -> CompletableFuture.completedFuture(
+                    queueMode.describe((DescribeQueueGroupRequest) request));
             default -> throw new IllegalStateException(request.apiKey() + " is handled by the connection");
         };
     }
