@@ -25,8 +25,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sluice's broker core, protocol-agnostic: topics and their queues over one {@link LogStore},
- * produce, fetch with long polling, offsets by time, and stream-mode consumer groups with durable
- * committed offsets. Protocol adapters (the native server, later Kafka and MQTT) map onto it thinly.
+ * produce, fetch with long polling, offsets by time, stream-mode consumer groups with durable
+ * committed offsets, and queue-mode groups ({@link #queueGroups()}) that acknowledge each message.
+ * Protocol adapters (the native server, later Kafka and MQTT) map onto it thinly.
  *
  * <p><b>Threads.</b> Every method is thread-safe and may be called from any thread. Futures
  * complete on the broker's threads ({@code sluice-broker-completion}, {@code sluice-broker-timer}),
@@ -45,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * requests return completed futures.
  *
  * <p><b>Crash.</b> Topics (the {@code broker-topics} file) and committed offsets (the
- * {@code __offsets} internal topic, fsynced before a commit completes) survive a crash; group
- * membership and parked fetches do not. See {@code docs/broker.md}.
+ * {@code __offsets} internal topic, fsynced before a commit completes) survive a crash, and so does
+ * queue-mode state (the {@code __queue_groups} internal topic, written before a receive or an
+ * acknowledgement completes: a machine crash may redeliver, never lose); group membership and
+ * parked fetches do not. See {@code docs/broker.md}.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(Broker.class);
@@ -393,7 +396,10 @@ public final class Broker implements AutoCloseable {
         return groups;
     }
 
-    /** Queue-mode consumer groups: per-message acknowledgement, redelivery and dead-lettering. */
+    /**
+     * Queue-mode consumer groups: any receiver gets any message, per-message acknowledgement,
+     * redelivery after a visibility timeout, dead-lettering after max attempts, optional FIFO per key.
+     */
     public QueueGroupCoordinator queueGroups() {
         return queueGroups;
     }
@@ -411,8 +417,8 @@ public final class Broker implements AutoCloseable {
                     : "the commit log is FAILED after an IO error; restart the broker after fixing the disk";
         }
         return new BrokerHealth(status, failure, metrics.recordsIn(), metrics.bytesIn(), metrics.bytesOut(),
-                longPoll.parkedCount(), topics.count(), groups.groupCount(), store.writtenPosition(),
-                store.flushedPosition(), store.fsyncCount());
+                longPoll.parkedCount(), topics.count(), groups.groupCount() + queueGroups.groupCount(),
+                store.writtenPosition(), store.flushedPosition(), store.fsyncCount());
     }
 
     /**

@@ -25,9 +25,12 @@ public interface QueueGroupCoordinator {
     /**
      * Long poll: acquires up to {@code maxMessages} available messages (of any queue of the topic)
      * for {@code visibilityTimeoutMs}; parks up to {@code maxWaitMs} while none is available (woken
-     * by appends to the topic, nack delays ending, visibility timeouts running out). Creates the
-     * group on first use with the request's settings. The acquisitions are appended to the state
-     * topic before the future completes, on a broker thread.
+     * by appends to the topic, nack delays ending, visibility timeouts running out; {@code maxWaitMs}
+     * is clamped to the broker's {@code fetchMaxWaitMsMax}; a wait that ends answers with no queues).
+     * Creates the group on first use with the request's settings; a new group starts at each queue's
+     * start offset (the earliest retained record). The acquisitions are appended to the state topic
+     * before the future completes, on a broker thread. Cancelling the future of a parked receive
+     * frees its parked slot at once.
      *
      * <p>Fails with UNKNOWN_TOPIC, GROUP_MODE_MISMATCH (a stream-mode group of that name exists, or
      * the queue-mode group has other settings or another topic: the message names both values),

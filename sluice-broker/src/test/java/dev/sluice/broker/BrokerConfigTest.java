@@ -30,6 +30,7 @@ class BrokerConfigTest {
         assertThat(config.offsetsSnapshotIntervalMs()).isEqualTo(3_600_000);
         assertThat(config.groupCountMax()).isEqualTo(10_000);
         assertThat(config.groupMembersMax()).isEqualTo(1_000);
+        assertThat(config.queueGroupWindowMax()).isEqualTo(10_000);
     }
 
     @Test
@@ -49,6 +50,10 @@ class BrokerConfigTest {
         assertRefused(b -> b.groupCountMax(0), "groupCountMax is 0");
         assertRefused(b -> b.groupMembersMax(0), "groupMembersMax is 0");
         assertRefused(b -> b.storage(null), "storage");
+        assertRefused(b -> b.queueGroupWindowMax(0), "queueGroupWindowMax is 0");
+        assertRefused(b -> b.queueGroupWindowMax(100_001), "queueGroupWindowMax is 100,001", "between 1 and 100,000");
+        assertThat(BrokerConfig.builder(DIRECTORY).queueGroupWindowMax(100_000).build().queueGroupWindowMax())
+                .isEqualTo(BrokerConfig.QUEUE_GROUP_WINDOW_MAX_LIMIT);
     }
 
     @Test

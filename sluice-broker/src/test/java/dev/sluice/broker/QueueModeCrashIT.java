@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * drains the group. A process crash keeps the page cache, and an ack completes once its state
  * record is written, so the assertions are exact: no acknowledged message is ever delivered again;
  * every redelivery has a delivery count above every count the child saw for that message
- * (acquisitions are written before a receive is answered); and every record is acknowledged exactly
- * once in the end (by the child or the drain). A machine crash could lose the unflushed tail of the
+ * (acquisitions are written before a receive is answered); and in the end every record is done,
+ * acknowledged by the child or by the drain (or by an ack of the child's whose line the kill cut
+ * off: a record it had received). A machine crash could lose the unflushed tail of the
  * state topic (written, not fsynced): that would redeliver, never lose, and is not simulated here.
  * Rounds: a quarter of {@code sluice.crash.rounds} (20 by default), at least 2.
  */
@@ -103,7 +104,19 @@ class QueueModeCrashIT {
                         .isEqualTo(QueueReceiverChild.RECORDS_PER_QUEUE);
             }
         }
-        assertThat(acknowledged).hasSize(QueueReceiverChild.QUEUE_COUNT * QueueReceiverChild.RECORDS_PER_QUEUE);
+        // An ack whose state was written just before the kill, but whose ACKED line was not printed, is
+        // done without the parent knowing: such records were received in the round's last receive (at
+        // most 8 a round) and are neither reported nor drained. Every other record was acked once.
+        Set<List<Long>> unreported = new HashSet<>();
+        for (long queue = 0; queue < QueueReceiverChild.QUEUE_COUNT; queue++) {
+            for (long offset = 0; offset < QueueReceiverChild.RECORDS_PER_QUEUE; offset++) {
+                if (!acknowledged.contains(List.of(queue, offset))) {
+                    unreported.add(List.of(queue, offset));
+                }
+            }
+        }
+        assertThat(unreported).as("done but never reported acked").hasSizeLessThanOrEqualTo(rounds * 8)
+                .allSatisfy(key -> assertThat(countSeen).as("%s was received by the child", key).containsKey(key));
         LOGGER.warn("queue mode crash test: {} rounds, {} acked by the child, {} drained after", rounds,
                 acknowledged.size() - drained, drained);
     }

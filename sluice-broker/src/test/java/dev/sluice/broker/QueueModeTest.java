@@ -161,6 +161,7 @@ class QueueModeTest {
         assertThat(description.queues()).containsExactly(new QueueGroupQueue(0, 3, 3, 0, 0, 0, 0),
                 new QueueGroupQueue(1, 1, 1, 0, 0, 0, 0));
         assertThat(queues.list()).containsExactly(GROUP);
+        assertThat(broker.health().groupCount()).as("queue-mode groups count in health").isOne();
     }
 
     @Test
@@ -299,6 +300,32 @@ class QueueModeTest {
                 .containsEntry(ReservedHeaders.DLQ_OFFSET, "1").containsEntry(ReservedHeaders.DLQ_DELIVERY_COUNT, "1");
         assertThat(queues.describe(GROUP).queues().get(0)).isEqualTo(new QueueGroupQueue(0, 0, 2, 1, 0, 0, 1));
         assertThat(acknowledge(QueueAck.ack(0, 1, 1)).get(0).error()).isEqualTo(BrokerError.DELIVERY_EXPIRED);
+    }
+
+    @Test
+    void aFailedDeadLetterAppendLeavesARejectAcquiredAndRetriesAMaxAttemptsMessage() {
+        broker.close();
+        broker = Broker.open(TestBrokers.config(directory).topicCountMax(2).build(), clock);
+        queues = broker.queueGroups();
+        broker.createTopic(TopicSpec.of("other", 1));
+        QueueGroupSettings settings = new QueueGroupSettings(1, null, false);
+        produce(0, "a", "b");
+        receive(settings, 10);
+
+        QueueAckResult rejected = acknowledge(QueueAck.reject(0, 0, 1, "bad")).get(0);
+        QueueAckResult lastNack = acknowledge(QueueAck.nack(0, 1, 1, 0)).get(0);
+
+        assertThat(rejected.error()).as("the dead-letter topic would pass topicCountMax").isEqualTo(BrokerError.INVALID_CONFIG);
+        assertThat(rejected.message()).contains("dead-letter append failed", "topicCountMax");
+        assertThat(lastNack.error()).isEqualTo(BrokerError.INVALID_CONFIG);
+        assertThat(queues.describe(GROUP).queues().get(0).inFlight()).as("the rejected one stays acquired").isOne();
+        broker.deleteTopic("other");
+        assertThat(acknowledge(QueueAck.reject(0, 0, 1, "bad")).get(0).error()).as("the REJECT again").isNull();
+        clock.advance(5_000);
+        broker.sweepQueueGroups();
+        await().atMost(Duration.ofSeconds(10)).until(() -> queues.describe(GROUP).queues().get(0).startOffset() == 2);
+        assertThat(deadLetters(GROUP + ".dlq")).extracting(letter -> headers(letter).get(ReservedHeaders.DLQ_OFFSET))
+                .containsExactly("0", "1");
     }
 
     @Test
@@ -522,6 +549,74 @@ class QueueModeTest {
         broker.createTopic(TopicSpec.of(TOPIC, 2));
         reopen();
         assertThat(queues.list()).isEmpty();
+    }
+
+    @Test
+    void retentionPastTheStartOffsetMovesTheGroupUp() {
+        broker.createTopic(new TopicSpec("short", 1, 60_000, TopicFlushPolicy.DEFAULT));
+        broker.produce("short", 0, TestBrokers.batch(TestBrokers.START_MS - 120_000, "old-1", "old-2"), Acks.LEADER)
+                .join();
+        broker.produce("short", 0, TestBrokers.batch(TestBrokers.START_MS, "new"), Acks.LEADER).join();
+        QueueReceiveRequest one = new QueueReceiveRequest(GROUP, "short", null, 1, 1 << 20, VISIBILITY_MS, 0);
+        assertThat(offsets(queues.receive(one).join(), 0)).containsExactly(0L);
+
+        assertThat(broker.enforceTopicRetention()).isEqualTo(1);
+
+        QueueReceiveResult after = queues.receive(one).join();
+        assertThat(deliveries(after)).containsOnly(Map.entry(List.of(0L, 2L), 1));
+        assertThat(queues.describe(GROUP).queues().get(0).startOffset()).isEqualTo(2);
+        QueueAckResult gone = queues.acknowledge(GROUP, "short", List.of(QueueAck.ack(0, 0, 1))).join().get(0);
+        assertThat(gone.error()).isEqualTo(BrokerError.DELIVERY_EXPIRED);
+        assertThat(gone.message()).contains("done already");
+    }
+
+    @Test
+    void acknowledgementsForAnotherTopicOrAnUnknownGroupAreRefused() {
+        receive(1);
+        broker.createTopic(TopicSpec.of("payments", 1));
+
+        assertThat(queues.acknowledge(GROUP, "payments", List.of(QueueAck.ack(0, 0, 1))))
+                .failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .satisfies(e -> assertBroker(e.getCause(), BrokerError.GROUP_MODE_MISMATCH, "topic orders, not payments"));
+        assertThat(queues.acknowledge("nobody", TOPIC, List.of(QueueAck.ack(0, 0, 1))).join())
+                .extracting(QueueAckResult::error).containsExactly(BrokerError.DELIVERY_EXPIRED);
+        assertThat(queues.acknowledge(GROUP, "missing", List.of(QueueAck.ack(0, 0, 1))))
+                .failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .satisfies(e -> assertBroker(e.getCause(), BrokerError.UNKNOWN_TOPIC, "missing"));
+    }
+
+    @Test
+    void parkedReceivesCountAgainstParkedFetchesMaxAndCancellingFreesTheSlot() {
+        broker.close();
+        broker = Broker.open(TestBrokers.config(directory).parkedFetchesMax(1).build(), clock);
+        queues = broker.queueGroups();
+        CompletableFuture<QueueReceiveResult> parked = queues.receive(request(GROUP, null, 10, 30_000));
+
+        assertReceiveFails(request(GROUP, null, 10, 30_000), BrokerError.BROKER_BUSY, "parkedFetchesMax");
+
+        parked.cancel(false);
+        assertThat(broker.health().parkedFetches()).isZero();
+        produce(0, "a");
+        assertThat(offsets(queues.receive(request(GROUP, null, 10, 30_000)).orTimeout(10, TimeUnit.SECONDS).join(), 0))
+                .as("the cancelled receive acquired nothing").containsExactly(0L);
+    }
+
+    @Test
+    void maxBytesLimitsTheBatchesButTheFirstIsAlwaysAnswered() {
+        produce(0, "a", "b");
+        produce(0, "c");
+        produce(0, "d");
+        int firstBatchBytes = TestBrokers.batch(clock.getAsLong(), "a", "b").remaining();
+
+        QueueReceiveResult first = queues.receive(new QueueReceiveRequest(GROUP, TOPIC, null, 10, firstBatchBytes + 1,
+                VISIBILITY_MS, 0)).join();
+        QueueReceiveResult second = queues.receive(new QueueReceiveRequest(GROUP, TOPIC, null, 10, 1, VISIBILITY_MS, 0))
+                .join();
+
+        assertThat(offsets(first, 0)).as("the second batch would pass maxBytes").containsExactly(0L, 1L);
+        assertThat(first.queues().get(0).batches()).hasSize(1);
+        assertThat(offsets(second, 0)).as("one byte allowed: still one whole batch").containsExactly(2L);
+        assertThat(offsets(receive(10), 0)).containsExactly(3L);
     }
 
     private void assertReceiveFails(QueueReceiveRequest request, BrokerError error, String... parts) {

@@ -103,8 +103,10 @@ public interface QueueConsumer extends AutoCloseable {
      * Starts a thread, {@code sluice-queue-consumer-listener}, that polls and hands each message to
      * {@code handler}: when it returns the message is acknowledged (under
      * {@link DeliveryMode#AT_LEAST_ONCE}; under {@link DeliveryMode#AT_MOST_ONCE} it was before), when
-     * it throws the message is nacked with the config's redelivery delay for its delivery count. A
-     * message whose visibility timeout ran out before its turn is skipped (it is someone else's now).
+     * it throws the message is nacked with the config's redelivery delay for its delivery count.
+     * Messages of one receive that still wait for the handler when half the visibility timeout is gone
+     * have their visibility extended; a message whose visibility ran out before its turn anyway is
+     * skipped (it is someone else's now).
      * Returns at once; {@link #close()} stops it. No {@code poll} after this.
      */
     void listen(QueueMessageHandler handler);

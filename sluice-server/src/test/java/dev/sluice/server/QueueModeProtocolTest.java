@@ -3,6 +3,7 @@ package dev.sluice.server;
 import static dev.sluice.server.NativeProtocolTest.batch;
 import static dev.sluice.server.NativeProtocolTest.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.broker.BrokerConfig;
 import dev.sluice.protocol.Acks;
@@ -24,7 +25,10 @@ import dev.sluice.testsupport.ThreadLeakCheck;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +143,39 @@ class QueueModeProtocolTest {
             assertThat(first.entries()).containsExactly(new QueueAckResponse.Entry(0, 0, ErrorCode.NONE, null));
             assertThat(second.entries()).singleElement()
                     .satisfies(entry -> assertThat(entry.errorCode()).isEqualTo(ErrorCode.DELIVERY_EXPIRED));
+        }
+    }
+
+    @Test
+    void aParkedReceiveOfAClosedConnectionFreesItsSlotAtOnce() throws IOException {
+        try (RawConnection connection = new RawConnection(server.nativeAddress())) {
+            connection.call(new CreateTopicRequest("jobs", 1, -1, TopicFlushPolicy.BROKER_DEFAULT));
+            connection.send(receive(10, 1 << 20, 30_000, 30_000, 5));
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.broker().health().parkedFetches() == 1);
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.broker().health().parkedFetches() == 0);
+    }
+
+    @Test
+    void aParkedReceiveDoesNotHoldUpShutdown() throws Exception {
+        // A shutdown timeout longer than the receive's wait: were the receive waited for, close would take 30 s.
+        ServerConfig loopback = ServerConfig.loopback(BrokerConfig.builder(dir.resolve("long-shutdown")).build());
+        SluiceServer patient = SluiceServer.start(new ServerConfig(loopback.host(), 0, loopback.transport(),
+                loopback.ioThreads(), loopback.frameBytesMax(), loopback.inFlightRequestsMax(),
+                loopback.subscriptionsMax(), 60_000, false, loopback.httpHost(), 0, loopback.broker()));
+        try (RawConnection connection = new RawConnection(patient.nativeAddress())) {
+            connection.call(new CreateTopicRequest("jobs", 1, -1, TopicFlushPolicy.BROKER_DEFAULT));
+            connection.send(receive(10, 1 << 20, 30_000, 30_000, 5));
+            await().atMost(Duration.ofSeconds(5)).until(() -> patient.broker().health().parkedFetches() == 1);
+
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(patient::close);
+
+            closed.get(20, TimeUnit.SECONDS);
+            assertThat(connection.closedByServer(5_000)).as("the parked receive's connection is answered or closed")
+                    .isTrue();
+        } finally {
+            patient.close();
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.TreeSet;
  *   ACQUIRED --NACK, or deadline passes--> AVAILABLE (deliveryCount kept; a NACK may set a delay)
  *   ACQUIRED --REJECT, or NACK at maxAttempts--> DEAD_LETTERING --appended--> DONE
  *   AVAILABLE with deliveryCount >= maxAttempts (deadline passed) --> DEAD_LETTERING
- *   DEAD_LETTERING --append failed--> ACQUIRED (count below maxAttempts) or AVAILABLE (retried later)
+ *   DEAD_LETTERING --append failed--> ACQUIRED (a REJECT) or AVAILABLE (retried later)
  * </pre>
  * DEAD_LETTERING is kept in memory only: it is stored as the ACQUIRED state it left, so a crash
  * during a dead-letter append dead-letters the record again (at least once).
@@ -141,6 +141,11 @@ final class AckTracker {
         nextTimeMs = next;
         deadLetterCheckPending |= ready;
         return ready;
+    }
+
+    /** Whether a deadline or delay may have passed, or dead letters may be due: the sweep's cheap test. */
+    boolean timerDue(long nowMs) {
+        return nowMs >= nextTimeMs || deadLetterCheckPending;
     }
 
     boolean deadLetterCheckPending() {
@@ -305,12 +310,13 @@ final class AckTracker {
     }
 
     /**
-     * The dead-letter append failed: back to acquired (count below maxAttempts: a REJECT the client
-     * may retry) or to available at {@code retryAtMs} (dead-lettered again then).
+     * The dead-letter append failed: a REJECT's delivery goes back to acquired (the client may send
+     * it again; when its deadline passes it is available again, or dead-lettered at maxAttempts);
+     * any other goes back to available at {@code retryAtMs}, when it is dead-lettered again.
      */
-    void deadLetterFailed(long offset, int maxAttempts, long retryAtMs) {
+    void deadLetterFailed(long offset, boolean rejected, long retryAtMs) {
         Entry entry = entries.get(offset);
-        if (entry.deliveryCount < maxAttempts) {
+        if (rejected) {
             entry.state = State.ACQUIRED;
         } else {
             entry.state = State.AVAILABLE;

@@ -35,8 +35,13 @@ public final class DeadLetterWriter {
         CompletableFuture<?> appendDurable(QueueId queue, ByteBuffer batch);
     }
 
-    /** One record to dead-letter. */
-    record Letter(long offset, int deliveryCount, String reason) {}
+    /**
+     * One record to dead-letter.
+     *
+     * @param rejected a client's REJECT: if the append fails the delivery stays acquired, for the
+     *     client to retry; else the broker retries
+     */
+    record Letter(long offset, int deliveryCount, String reason, boolean rejected) {}
 
     private final TopicRegistry topics;
     private final QueueReader reader;

@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * available.
  *
  * <p>Thread-safe. Completions run on the {@link CompletionExecutor}, never on storage threads.
+ * (Longer than the house's 500 lines on purpose: everything that changes trackers and appends under
+ * the one lock is here, so the lock's reach is one file; request checks live in {@link QueueRequests},
+ * the state machine in {@link AckTracker}, formats in {@link QueueGroupRecords}.)
  */
 public final class QueueGroups implements QueueGroupCoordinator {
     /** How often the timer expires deadlines and wakes parked receives. */
@@ -162,7 +165,7 @@ public final class QueueGroups implements QueueGroupCoordinator {
     public CompletableFuture<QueueReceiveResult> receive(QueueReceiveRequest request) {
         try {
             checkOpen();
-            check(request);
+            QueueRequests.check(request);
             Topic topic = topics.require(request.topic());
             ReceiveWaiter waiter;
             synchronized (this) {
@@ -192,52 +195,14 @@ public final class QueueGroups implements QueueGroupCoordinator {
         return new QueueReceiveResult(List.of());
     }
 
-    private void check(QueueReceiveRequest request) {
-        StreamGroups.checkName("group", request.group(), false);
-        QueueGroupSettings settings = request.settings();
-        checkRange("maxAttempts", settings.maxAttempts(), QueueGroupSettings.MAX_ATTEMPTS_MIN,
-                QueueGroupSettings.MAX_ATTEMPTS_MAX);
-        checkRange("maxMessages", request.maxMessages(), 1, QueueReceiveRequest.MAX_MESSAGES_MAX);
-        checkRange("maxBytes", request.maxBytes(), 1, Integer.MAX_VALUE);
-        checkRange("visibilityTimeoutMs", request.visibilityTimeoutMs(), QueueReceiveRequest.VISIBILITY_TIMEOUT_MS_MIN,
-                QueueReceiveRequest.VISIBILITY_TIMEOUT_MS_MAX);
-        checkRange("maxWaitMs", request.maxWaitMs(), 0, QueueReceiveRequest.MAX_WAIT_MS_MAX);
-        String deadLetterTopic = deadLetterTopic(request.group(), settings);
-        if (!deadLetterTopic.isEmpty()) {
-            try {
-                TopicRegistry.checkName(deadLetterTopic);
-            } catch (BrokerException e) {
-                throw new BrokerException(BrokerError.INVALID_REQUEST, "deadLetterTopic: " + e.getMessage()
-                        + (settings.deadLetterTopic() == null ? " (the default <group>.dlq; name one, or \"\" for none)"
-                                : ""));
-            }
-            if (deadLetterTopic.equals(request.topic())) {
-                throw new BrokerException(BrokerError.INVALID_REQUEST, String.format(
-                        "deadLetterTopic %s is the group's own topic", deadLetterTopic));
-            }
-        }
-    }
-
-    static void checkRange(String field, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new BrokerException(BrokerError.INVALID_REQUEST,
-                    String.format("%s is %,d; it must be between %,d and %,d", field, value, min, max));
-        }
-    }
-
-    private static String deadLetterTopic(String group, QueueGroupSettings settings) {
-        return settings.deadLetterTopic() == null ? group + ".dlq" : settings.deadLetterTopic();
-    }
-
     private QueueGroup groupForReceiveLocked(QueueReceiveRequest request, Topic topic) {
-        QueueGroupSettings asked = new QueueGroupSettings(request.settings().maxAttempts(),
-                deadLetterTopic(request.group(), request.settings()), request.settings().messageGroups());
+        QueueGroupSettings asked = QueueRequests.resolved(request);
         QueueGroup group = groups.get(request.group());
         if (group != null) {
             if (!group.topic.equals(topic.name()) || !group.settings.equals(asked)) {
                 throw new BrokerException(BrokerError.GROUP_MODE_MISMATCH, String.format(
                         "queue-mode group %s has topic %s and %s; the request asks for topic %s and %s", group.name,
-                        group.topic, describe(group.settings), topic.name(), describe(asked)));
+                        group.topic, QueueRequests.describe(group.settings), topic.name(), QueueRequests.describe(asked)));
             }
             return group;
         }
@@ -258,11 +223,6 @@ public final class QueueGroups implements QueueGroupCoordinator {
         LOGGER.info("queue group created: group={} topic={} maxAttempts={} deadLetterTopic={} messageGroups={}",
                 created.name, created.topic, asked.maxAttempts(), asked.deadLetterTopic(), asked.messageGroups());
         return created;
-    }
-
-    private static String describe(QueueGroupSettings settings) {
-        return String.format("maxAttempts %d, deadLetterTopic '%s', messageGroups %s", settings.maxAttempts(),
-                settings.deadLetterTopic(), settings.messageGroups());
     }
 
     /**
@@ -375,12 +335,7 @@ public final class QueueGroups implements QueueGroupCoordinator {
      */
     private boolean refreshLocked(QueueGroup group, Topic topic, int queue, long nowMs) {
         AckTracker tracker = group.trackers[queue];
-        long skipped = tracker.moveStartTo(reader.offsets(topic, queue).startOffset());
-        if (skipped > 0) {
-            group.retentionSkippedCount += skipped;
-            LOGGER.warn("queue group start offset moved by retention: group={} topic={} queue={} startOffset={} "
-                    + "skippedCount={}", group.name, topic.name(), queue, tracker.startOffset(), skipped);
-        }
+        long skipped = moveStartLocked(group, topic, queue);
         boolean ready = tracker.expire(nowMs);
         if (tracker.deadLetterCheckPending()) {
             List<Long> due = tracker.dueDeadLetters(nowMs, group.settings.maxAttempts());
@@ -388,12 +343,24 @@ public final class QueueGroups implements QueueGroupCoordinator {
                 List<DeadLetterWriter.Letter> letters = new ArrayList<>(due.size());
                 for (long offset : due) {
                     letters.add(new DeadLetterWriter.Letter(offset, tracker.entry(offset).deliveryCount,
-                            "visibility timeout after max attempts"));
+                            "visibility timeout after max attempts", false));
                 }
                 deadLetterLocked(group, topic, queue, letters);
             }
         }
         return ready || skipped > 0;
+    }
+
+    /** Moves the tracker's start offset past records retention deleted; returns how many were not done. */
+    private long moveStartLocked(QueueGroup group, Topic topic, int queue) {
+        AckTracker tracker = group.trackers[queue];
+        long skipped = tracker.moveStartTo(reader.offsets(topic, queue).startOffset());
+        if (skipped > 0) {
+            group.retentionSkippedCount += skipped;
+            LOGGER.warn("queue group start offset moved by retention: group={} topic={} queue={} startOffset={} "
+                    + "skippedCount={}", group.name, topic.name(), queue, tracker.startOffset(), skipped);
+        }
+        return skipped;
     }
 
     // ---------------------------------------------------------------- acknowledge
@@ -403,7 +370,7 @@ public final class QueueGroups implements QueueGroupCoordinator {
         try {
             checkOpen();
             StreamGroups.checkName("group", groupName, false);
-            checkRange("acks", acks.size(), 0, ACK_COUNT_MAX);
+            QueueRequests.checkRange("acks", acks.size(), 0, ACK_COUNT_MAX);
             Topic topic = topics.require(topicName);
             synchronized (this) {
                 QueueGroup group = groups.get(groupName);
@@ -443,7 +410,7 @@ public final class QueueGroups implements QueueGroupCoordinator {
         boolean wake = false;
         for (int i = 0; i < results.length; i++) {
             QueueAck ack = acks.get(i);
-            String invalid = invalid(ack, group.trackers.length);
+            String invalid = QueueRequests.invalid(ack, group.trackers.length);
             if (invalid != null) {
                 results[i] = new QueueAckResult(ack.queue(), ack.offset(),
                         ack.queue() < 0 || ack.queue() >= group.trackers.length ? BrokerError.UNKNOWN_QUEUE
@@ -479,7 +446,8 @@ public final class QueueGroups implements QueueGroupCoordinator {
                         String reason = ack.type() == QueueAckType.NACK ? "max attempts"
                                 : "rejected: " + (ack.reason() == null ? "no reason given" : ack.reason());
                         letters.computeIfAbsent(ack.queue(), ignored -> new ArrayList<>())
-                                .add(new DeadLetterWriter.Letter(ack.offset(), entry.deliveryCount, reason));
+                                .add(new DeadLetterWriter.Letter(ack.offset(), entry.deliveryCount, reason,
+                                        ack.type() == QueueAckType.REJECT));
                         letterIndexes.computeIfAbsent(ack.queue(), ignored -> new ArrayList<>()).add(i);
                     }
                 }
@@ -523,30 +491,6 @@ public final class QueueGroups implements QueueGroupCoordinator {
         }, completion);
     }
 
-    private static String invalid(QueueAck ack, int queueCount) {
-        if (ack.queue() < 0 || ack.queue() >= queueCount) {
-            return String.format("queue %,d is not below queueCount %,d", ack.queue(), queueCount);
-        }
-        if (ack.type() == null) {
-            return "type is missing";
-        }
-        if (ack.type() == QueueAckType.NACK && (ack.delayMs() < 0
-                || ack.delayMs() > QueueReceiveRequest.VISIBILITY_TIMEOUT_MS_MAX)) {
-            return String.format("delayMs is %,d; a NACK's must be between 0 and %,d", ack.delayMs(),
-                    QueueReceiveRequest.VISIBILITY_TIMEOUT_MS_MAX);
-        }
-        if (ack.type() == QueueAckType.RENEW && (ack.delayMs() < QueueReceiveRequest.VISIBILITY_TIMEOUT_MS_MIN
-                || ack.delayMs() > QueueReceiveRequest.VISIBILITY_TIMEOUT_MS_MAX)) {
-            return String.format("delayMs is %,d; a RENEW's must be between %,d and %,d", ack.delayMs(),
-                    QueueReceiveRequest.VISIBILITY_TIMEOUT_MS_MIN, QueueReceiveRequest.VISIBILITY_TIMEOUT_MS_MAX);
-        }
-        if (ack.reason() != null && ack.reason().length() > QueueAck.REASON_LENGTH_MAX) {
-            return String.format("reason has %,d characters; REASON_LENGTH_MAX is %,d", ack.reason().length(),
-                    QueueAck.REASON_LENGTH_MAX);
-        }
-        return null;
-    }
-
     // ---------------------------------------------------------------- dead letters
 
     /**
@@ -588,12 +532,12 @@ public final class QueueGroups implements QueueGroupCoordinator {
                     if (failure == null) {
                         tracker.deadLettered(letter.offset());
                     } else {
-                        tracker.deadLetterFailed(letter.offset(), group.settings.maxAttempts(),
-                                nowMs + DEAD_LETTER_RETRY_MS);
+                        tracker.deadLetterFailed(letter.offset(), letter.rejected(), nowMs + DEAD_LETTER_RETRY_MS);
                     }
                 }
                 if (failure != null) {
-                    LOGGER.warn("dead-letter append failed; retried: group={} topic={} queue={} count={} cause={}",
+                    LOGGER.warn("dead-letter append failed (REJECTs stay acquired, the rest are retried in 5 s): group={} "
+                            + "topic={} queue={} count={} cause={}",
                             group.name, topic.name(), queue, letters.size(), StorageErrors.unwrapMessage(failure));
                 }
                 persisted = persistLocked(group);
@@ -662,22 +606,29 @@ public final class QueueGroups implements QueueGroupCoordinator {
 
     /**
      * Expires deadlines, starts due dead letters, appends what changed and wakes parked receives of
-     * groups where something became available. Run by the timer; returns how many queues woke.
+     * groups where something became available. Run by the timer; returns how many groups woke.
      */
     public int sweep() {
         long nowMs = clockMs.getAsLong();
         int woken = 0;
         synchronized (this) {
             for (QueueGroup group : groups.values()) {
-                Topic topic = topics.get(group.topic);
-                if (topic == null) {
-                    continue;
-                }
+                Topic topic = null;
                 boolean ready = false;
                 for (int queue = 0; queue < group.trackers.length; queue++) {
+                    // Retention moves are left to the next receive or acknowledgement: they need no timer.
+                    if (!group.trackers[queue].timerDue(nowMs)) {
+                        continue;
+                    }
+                    topic = topic != null ? topic : topics.get(group.topic);
+                    if (topic == null) {
+                        break;
+                    }
                     ready |= refreshLocked(group, topic, queue, nowMs);
                 }
-                persistLocked(group);
+                if (topic != null) {
+                    persistLocked(group);
+                }
                 if (ready) {
                     wake(topic);
                     woken++;
@@ -723,6 +674,7 @@ public final class QueueGroups implements QueueGroupCoordinator {
             List<QueueGroupQueue> queues = new ArrayList<>();
             for (int queue = 0; topic != null && queue < group.trackers.length; queue++) {
                 AckTracker tracker = group.trackers[queue];
+                moveStartLocked(group, topic, queue);
                 tracker.expire(nowMs);
                 QueueOffsets range = reader.offsets(topic, queue);
                 long start = Math.max(tracker.startOffset(), range.startOffset());

@@ -5,8 +5,14 @@ import dev.sluice.client.QueueConsumerConfig;
 import dev.sluice.client.QueueMessage;
 import dev.sluice.client.QueueMessageHandler;
 import dev.sluice.protocol.QueueAckType;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * The listener thread of a {@link SluiceQueueConsumer}: receives, hands each message to the handler,
  * then acks it (handler returned) or nacks it with the config's growing redelivery delay (handler
  * threw), under AT_LEAST_ONCE; under AT_MOST_ONCE the receive acked already. Acks are sent without
- * waiting (pipelined); the next receive does not wait for them. A message whose visibility deadline
- * (counted conservatively from when its receive was sent) has passed is skipped: it may be someone
+ * waiting (coalesced); the next receive does not wait for them. When half the visibility timeout
+ * (counted conservatively from when the receive was sent) is gone and messages of the receive still
+ * wait for the handler, their visibility is extended (RENEW) by the timeout from now, so a slow
+ * handler does not lose them to redelivery. A message whose deadline has passed anyway (a single
+ * handler call longer than the timeout), or whose extension failed, is skipped: it may be someone
  * else's delivery by now. On stop, received messages not yet handled are nacked with no delay so
  * they come back at once (unless it was their last attempt: those wait out their visibility timeout). A receive error that retrying cannot fix stops the loop (logged at ERROR).
  */
@@ -53,39 +62,84 @@ final class QueueListenerLoop implements Runnable {
     }
 
     private void handleAll(List<QueueMessage> messages, long visibleUntilNs) {
+        long visibilityNs = TimeUnit.MILLISECONDS.toNanos(config.visibilityTimeoutMs());
+        Set<QueueMessage> lost = new HashSet<>();
         for (int i = 0; i < messages.size(); i++) {
             QueueMessage message = messages.get(i);
             if (!running) {
                 releaseUnhandled(messages.subList(i, messages.size()));
                 return;
             }
-            if (System.nanoTime() - visibleUntilNs >= 0) {
+            long nowNs = System.nanoTime();
+            if (config.deliveryMode() == DeliveryMode.AT_LEAST_ONCE && visibleUntilNs - nowNs < visibilityNs / 2
+                    && visibleUntilNs - nowNs > 0) {
+                // Half the visibility timeout is gone and messages of this receive still wait: keep them.
+                lost.addAll(renew(messages.subList(i, messages.size())));
+                visibleUntilNs = nowNs + visibilityNs;
+            }
+            if (lost.contains(message) || System.nanoTime() - visibleUntilNs >= 0) {
                 LOGGER.debug("visibility timeout passed before the handler's turn; skipped {}", message);
                 continue;
             }
-            boolean handled;
-            Exception failure = null;
-            try {
-                handler.onMessage(message);
-                handled = true;
-            } catch (Exception e) {
-                handled = false;
-                failure = e;
+            handle(message);
+        }
+    }
+
+    private void handle(QueueMessage message) {
+        boolean handled;
+        Exception failure = null;
+        try {
+            handler.onMessage(message);
+            handled = true;
+        } catch (Exception e) {
+            handled = false;
+            failure = e;
+        }
+        if (config.deliveryMode() == DeliveryMode.AT_MOST_ONCE) {
+            if (!handled) {
+                LOGGER.warn("handler failed at most once: the message is not delivered again {}", message, failure);
             }
-            if (config.deliveryMode() == DeliveryMode.AT_MOST_ONCE) {
-                if (!handled) {
-                    LOGGER.warn("handler failed at most once: the message is not delivered again {}", message, failure);
-                }
-                continue;
-            }
-            if (handled) {
-                settle(message, QueueAckType.ACK, 0);
-            } else {
-                long delayMs = config.redeliveryDelayMs(message.deliveryCount());
-                LOGGER.debug("handler failed; nacked with delay {} ms: {} cause={}", delayMs, message, failure.toString());
-                settle(message, QueueAckType.NACK, (int) delayMs);
+            return;
+        }
+        if (handled) {
+            settle(message, QueueAckType.ACK, 0);
+        } else {
+            long delayMs = config.redeliveryDelayMs(message.deliveryCount());
+            LOGGER.debug("handler failed; nacked with delay {} ms: {} cause={}", delayMs, message, failure.toString());
+            settle(message, QueueAckType.NACK, (int) delayMs);
+        }
+    }
+
+    /**
+     * Extends the visibility of messages waiting for the handler by the visibility timeout from now,
+     * and waits for the answers (at most {@code requestTimeoutMs}).
+     *
+     * @return the messages whose extension failed: no longer this consumer's, so not to be handled
+     */
+    private Set<QueueMessage> renew(List<QueueMessage> waiting) {
+        List<CompletableFuture<Void>> renewals = new ArrayList<>(waiting.size());
+        for (QueueMessage message : waiting) {
+            renewals.add(consumer.settleOne(message, QueueAckType.RENEW, config.visibilityTimeoutMs(), null));
+        }
+        try {
+            CompletableFuture.allOf(renewals.toArray(new CompletableFuture<?>[0]))
+                    .get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Looked at one by one below.
+        }
+        Set<QueueMessage> lost = new HashSet<>();
+        for (int i = 0; i < waiting.size(); i++) {
+            CompletableFuture<Void> renewal = renewals.get(i);
+            if (!renewal.isDone() || renewal.isCompletedExceptionally()) {
+                lost.add(waiting.get(i));
             }
         }
+        if (!lost.isEmpty()) {
+            LOGGER.debug("{} of {} visibility extensions failed; those messages are skipped", lost.size(), waiting.size());
+        }
+        return lost;
     }
 
     /** Gives back, at once, messages received but not handed to the handler (AT_LEAST_ONCE). */

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link QueueConsumer}: QUEUE_RECEIVE long polls and QUEUE_ACK requests over one connection.
- * See the interface for the threading rules. Settling requests are pipelined (one request per
- * message, any thread) and retried across lost connections until {@code requestTimeoutMs}.
+ * See the interface for the threading rules. Settling requests (any thread) are coalesced: one
+ * QUEUE_ACK in flight, the entries arriving meanwhile in the next ({@link SettleBatcher}); each is
+ * retried across lost connections until {@code requestTimeoutMs}.
  */
 public final class SluiceQueueConsumer implements QueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(SluiceQueueConsumer.class);
@@ -48,6 +49,7 @@ public final class SluiceQueueConsumer implements QueueConsumer {
     private final Set<CompletableFuture<?>> settling = ConcurrentHashMap.newKeySet();
     /** Back-off waits sleep on this; close wakes them. */
     private final Object wakeup = new Object();
+    private final SettleBatcher batcher = new SettleBatcher(this::settle);
     private volatile String topic;
     private volatile String group;
     private volatile QueueListenerLoop listener;
@@ -231,10 +233,15 @@ public final class SluiceQueueConsumer implements QueueConsumer {
         }
     }
 
-    /** Settles one delivery; fails with the entry's error. Any thread, also while closing. */
+    /**
+     * Settles one delivery (coalesced with others in flight, see {@link SettleBatcher}); fails with
+     * the entry's error. Any thread, also while closing.
+     */
     CompletableFuture<Void> settleOne(QueueMessage message, QueueAckType type, int delayMs, String reason) {
-        return settle(List.of(entry(message, type, delayMs, reason))).thenApply(response -> {
-            QueueAckResponse.Entry outcome = response.entries().get(0);
+        CompletableFuture<QueueAckResponse.Entry> settled = batcher.add(entry(message, type, delayMs, reason));
+        settling.add(settled);
+        settled.whenComplete((ignored, failure) -> settling.remove(settled));
+        return settled.thenApply(outcome -> {
             if (outcome.errorCode() != ErrorCode.NONE) {
                 throw Errors.toException(outcome.errorCode(), type + " of " + message + ": " + outcome.errorMessage());
             }

@@ -143,6 +143,34 @@ class QueueListenerTest {
         }
     }
 
+    @Test
+    void aHandlerSlowerThanTheVisibilityTimeoutPerReceiveKeepsItsMessagesByExtendingThem() throws Exception {
+        int total = 12;
+        Map<Integer, List<Integer>> deliveryCounts = new ConcurrentHashMap<>();
+        try (EmbeddedSluice sluice = Sluice.embedded(dir)) {
+            sluice.admin().createTopic("jobs", 1);
+            produceNumbered(sluice, "jobs", total);
+            // One receive brings 6 messages; handling them takes 6 x 350 ms, twice the 1 s visibility timeout.
+            QueueConsumer consumer = sluice.queueConsumer(b -> b.group("workers").visibilityTimeoutMs(1_000)
+                    .maxPollMessages(6));
+            consumer.subscribe("jobs");
+            java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+            consumer.listen(message -> {
+                deliveryCounts.computeIfAbsent(Integer.parseInt(message.valueAsString()),
+                        n -> java.util.Collections.synchronizedList(new ArrayList<>())).add(message.deliveryCount());
+                never.await(350, java.util.concurrent.TimeUnit.MILLISECONDS); // the handler's work
+            });
+
+            await().atMost(LIMIT).until(() -> deliveryCounts.size() == total
+                    && sluice.admin().describeQueueGroup("workers").queues().get(0).startOffset() == total);
+            consumer.close();
+
+            for (int number = 0; number < total; number++) {
+                assertThat(deliveryCounts.get(number)).as("deliveries of %d", number).containsExactly(1);
+            }
+        }
+    }
+
     /** Values "0".."count-1", keys spread over 8. */
     private static void produceNumbered(EmbeddedSluice sluice, String topic, int count) {
         try (Producer producer = sluice.producer()) {

@@ -41,6 +41,7 @@ public final class ServerConfigs {
                     .sessionTimeoutMsMin(settings.intNumber(ConfigKeys.SESSION_TIMEOUT_MIN))
                     .sessionTimeoutMsMax(settings.intNumber(ConfigKeys.SESSION_TIMEOUT_MAX))
                     .heartbeatIntervalMs(settings.intNumber(ConfigKeys.HEARTBEAT_INTERVAL))
+                    .queueGroupWindowMax(settings.intNumber(ConfigKeys.QUEUE_GROUP_WINDOW_MAX))
                     .offsetsSnapshotIntervalMs(settings.number(ConfigKeys.OFFSETS_SNAPSHOT_INTERVAL))
                     .build();
             return new ServerConfig(settings.string(ConfigKeys.HOST), settings.intNumber(ConfigKeys.PORT),
