@@ -2,11 +2,13 @@ package dev.sluice.client;
 
 import dev.sluice.client.internal.DeliverySource;
 import dev.sluice.client.internal.ProcessedIdStore;
+import dev.sluice.client.internal.QueueDeliverySource;
 import dev.sluice.client.internal.StreamDeliverySource;
 import dev.sluice.client.internal.TransactionalProcessor;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,9 +39,12 @@ import javax.sql.DataSource;
  * the topic's retention — and at least for the longest time between processing and ack. Purge
  * older ones with {@link #purgeOlderThan(Duration)}.
  *
- * <p>The wrapped consumer is a stream-mode {@link Consumer} made from the given config with
- * {@link AckMode#MANUAL}: this class commits. Its de-duplication core does not depend on the
- * consumer kind (an internal adapter per kind). One thread uses an instance at a time (as a
+ * <p>The wrapped consumer is made from the given config: a stream-mode {@link Consumer} with
+ * {@link AckMode#MANUAL} (this class commits the positions), or a queue-mode {@link QueueConsumer}
+ * (this class acks each message; a failed poll's messages are nacked without delay, which counts
+ * an attempt, so a message that always fails ends in the group's dead-letter topic after its max
+ * attempts; in queue mode keep the ids at least for the visibility timeout plus the longest
+ * redelivery delay). The de-duplication core does not depend on the consumer kind. One thread uses an instance at a time (as a
  * {@code Consumer}); {@link #metrics()} may be read from any thread. Holds one connection of the
  * data source while open.
  */
@@ -106,7 +111,15 @@ public final class IdempotentConsumer implements AutoCloseable {
      * {@code dataSource}.
      */
     public static Builder builder(ConsumerConfig config, DataSource dataSource, Handler handler) {
-        return new Builder(config, dataSource, handler);
+        return new Builder(Objects.requireNonNull(config, "config"), null, dataSource, handler);
+    }
+
+    /**
+     * A builder for a queue-mode consumer of {@code config}'s group that runs {@code handler} against
+     * {@code dataSource}.
+     */
+    public static Builder builder(QueueConsumerConfig config, DataSource dataSource, Handler handler) {
+        return new Builder(null, Objects.requireNonNull(config, "config"), dataSource, handler);
     }
 
     /** Joins the config's group on {@code topic}. */
@@ -120,22 +133,19 @@ public final class IdempotentConsumer implements AutoCloseable {
      *
      * @return how many messages were done (processed or skipped as duplicates)
      * @throws SluiceException if a message failed (the cause is the handler's, the database's or
-     *     the listener's exception); every message of the poll is delivered again
+     *     the listener's exception); in stream mode every message of the poll is delivered again, in
+     *     queue mode the failed messages are nacked (delivered again, counting an attempt) and the
+     *     others were processed and acknowledged before this is thrown
      */
     public int pollAndProcess(Duration timeout) {
         List<ReceivedMessage> messages = source.poll(timeout);
+        if (source.settlesEachMessage()) {
+            return processEach(messages);
+        }
         int index = 0;
         try {
             for (; index < messages.size(); index++) {
-                ReceivedMessage message = messages.get(index);
-                if (processor.process(message) == TransactionalProcessor.Outcome.DUPLICATE) {
-                    duplicates.incrementAndGet();
-                } else {
-                    processed.incrementAndGet();
-                    if (afterCommit != null) {
-                        afterCommit.afterCommit(message);
-                    }
-                }
+                processOne(messages.get(index));
             }
         } catch (SluiceException e) {
             onFailure(messages);
@@ -151,6 +161,42 @@ public final class IdempotentConsumer implements AutoCloseable {
         source.ack(messages);
         acked.addAndGet(messages.size());
         return messages.size();
+    }
+
+    private void processOne(ReceivedMessage message) {
+        if (processor.process(message) == TransactionalProcessor.Outcome.DUPLICATE) {
+            duplicates.incrementAndGet();
+        } else {
+            processed.incrementAndGet();
+            if (afterCommit != null) {
+                afterCommit.afterCommit(message);
+            }
+        }
+    }
+
+    /** Queue mode: each message settled on its own; a failed one is given back alone, the rest go on. */
+    private int processEach(List<ReceivedMessage> messages) {
+        List<ReceivedMessage> done = new ArrayList<>(messages.size());
+        RuntimeException firstFailure = null;
+        for (ReceivedMessage message : messages) {
+            try {
+                processOne(message);
+                done.add(message);
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                source.redeliver(List.of(message));
+                if (firstFailure == null) {
+                    firstFailure = e instanceof SluiceException ? e : new SluiceException("the after-commit listener"
+                            + " threw on " + message + "; it was not acknowledged: it will be delivered again", true, e);
+                }
+            }
+        }
+        source.ack(done);
+        acked.addAndGet(done.size());
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+        return done.size();
     }
 
     private void onFailure(List<ReceivedMessage> messages) {
@@ -198,6 +244,7 @@ public final class IdempotentConsumer implements AutoCloseable {
     /** Builds an {@link IdempotentConsumer}. Not thread-safe. */
     public static final class Builder {
         private final ConsumerConfig config;
+        private final QueueConsumerConfig queueConfig;
         private final DataSource dataSource;
         private final Handler handler;
         private String dedupTable = DEFAULT_DEDUP_TABLE;
@@ -205,8 +252,10 @@ public final class IdempotentConsumer implements AutoCloseable {
         private AfterCommitListener afterCommit;
         private LongSupplier clockMs = System::currentTimeMillis;
 
-        private Builder(ConsumerConfig config, DataSource dataSource, Handler handler) {
-            this.config = Objects.requireNonNull(config, "config");
+        private Builder(ConsumerConfig config, QueueConsumerConfig queueConfig, DataSource dataSource,
+                Handler handler) {
+            this.config = config;
+            this.queueConfig = queueConfig;
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             this.handler = Objects.requireNonNull(handler, "handler");
         }
@@ -251,14 +300,20 @@ public final class IdempotentConsumer implements AutoCloseable {
          * @throws SluiceException if the table cannot be created
          */
         public IdempotentConsumer build() {
-            if (config.group() == null) {
+            String group = config != null ? config.group() : queueConfig.group();
+            if (group == null) {
                 throw new IllegalArgumentException("IdempotentConsumer needs the config's group: the dedup table is"
                         + " keyed by group and message id");
             }
-            if (config.ackMode() == AckMode.BEFORE_PROCESSING) {
+            if (config != null && config.ackMode() == AckMode.BEFORE_PROCESSING) {
                 throw new IllegalArgumentException("ackMode BEFORE_PROCESSING (at-most-once) cannot give exactly-once:"
                         + " IdempotentConsumer acknowledges after each message's transaction commits; use the default"
                         + " AFTER_PROCESSING");
+            }
+            if (queueConfig != null && queueConfig.deliveryMode() != DeliveryMode.AT_LEAST_ONCE) {
+                throw new IllegalArgumentException("deliveryMode " + queueConfig.deliveryMode() + " cannot give"
+                        + " exactly-once: IdempotentConsumer acknowledges after each message's transaction commits;"
+                        + " use the default AT_LEAST_ONCE");
             }
             ProcessedIdStore store = null;
             if (deduplication) {
@@ -268,8 +323,10 @@ public final class IdempotentConsumer implements AutoCloseable {
                     throw new SluiceException("creating the dedup table " + dedupTable + " failed", false, e);
                 }
             }
-            Consumer consumer = Consumer.create(config.toBuilder().ackMode(AckMode.MANUAL).build());
-            return new IdempotentConsumer(this, new StreamDeliverySource(consumer, config.group()), store);
+            DeliverySource source = config != null
+                    ? new StreamDeliverySource(Consumer.create(config.toBuilder().ackMode(AckMode.MANUAL).build()), group)
+                    : new QueueDeliverySource(QueueConsumer.create(queueConfig), group);
+            return new IdempotentConsumer(this, source, store);
         }
     }
 }

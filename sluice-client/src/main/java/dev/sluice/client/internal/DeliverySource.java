@@ -33,6 +33,15 @@ public interface DeliverySource extends AutoCloseable {
     /** Gives back messages of the last {@link #poll} that were not finished: they are delivered again. */
     void redeliver(List<ReceivedMessage> notDone);
 
+    /**
+     * Whether messages are settled one by one (queue mode): then a failed message is given back alone
+     * and the rest of the poll goes on; else (stream mode, positions per queue) a failure gives back
+     * the whole poll.
+     */
+    default boolean settlesEachMessage() {
+        return false;
+    }
+
     /** Leaves without acknowledging anything more. */
     @Override
     void close();

@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.client.AckMode;
 import dev.sluice.client.Admin;
+import dev.sluice.client.Consumer;
 import dev.sluice.client.ConsumerConfig;
 import dev.sluice.client.EmbeddedSluice;
 import dev.sluice.client.IdempotentConsumer;
 import dev.sluice.client.Message;
 import dev.sluice.client.OffsetReset;
 import dev.sluice.client.Producer;
+import dev.sluice.client.QueueConsumerConfig;
+import dev.sluice.client.ReceivedMessage;
 import dev.sluice.client.Sluice;
 import dev.sluice.client.SluiceException;
 import dev.sluice.client.jdbc.AppliedTable;
 import dev.sluice.client.jdbc.TestDatabases;
 import dev.sluice.record.ReservedHeaders;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,6 +145,66 @@ class IdempotentConsumerTest {
                 .hasMessageContaining("dedupTable");
     }
 
+    @Test
+    void queueModeAMessageCommittedButNotAckedComesBackAsADuplicateAndIsAppliedOnce() throws SQLException {
+        try (EmbeddedSluice sluice = Sluice.embedded(dir.resolve("broker"))) {
+            produce(sluice);
+            AtomicInteger commits = new AtomicInteger();
+            // Given a queue-mode consumer whose 50th commit is not followed by its ack (the listener throws there)
+            try (IdempotentConsumer consumer = IdempotentConsumer.builder(queueConfig(sluice, 5), dataSource,
+                    applied::apply).afterCommit(message -> {
+                        if (commits.incrementAndGet() == FAIL_AT_COMMIT) {
+                            throw new IllegalStateException("dies between its commit and its ack");
+                        }
+                    }).build()) {
+                consumer.subscribe("orders");
+                AtomicInteger failures = new AtomicInteger();
+                processUntil(consumer, () -> consumer.metrics().processedCount() + consumer.metrics().duplicateCount()
+                        >= MESSAGE_COUNT + 1, failures);
+
+                // Then that message was nacked alone, came back, was found a duplicate; each applied once
+                assertThat(failures).hasValue(1);
+                assertThat(consumer.metrics().duplicateCount()).isEqualTo(1);
+                assertThat(consumer.metrics().processedCount()).isEqualTo(MESSAGE_COUNT);
+                assertThat(applied.counts(dataSource).values()).hasSize(MESSAGE_COUNT).containsOnly(1);
+            }
+        }
+    }
+
+    @Test
+    void queueModeAMessageThatAlwaysFailsEndsInTheDeadLetterTopicAndTheRestAreAppliedOnce() throws SQLException {
+        try (EmbeddedSluice sluice = Sluice.embedded(dir.resolve("broker"))) {
+            produce(sluice);
+            try (IdempotentConsumer consumer = IdempotentConsumer.builder(queueConfig(sluice, 3), dataSource,
+                    (message, tx) -> {
+                        applied.apply(message, tx);
+                        if (new String(message.value(), StandardCharsets.UTF_8).equals("order 5")) {
+                            throw new IllegalStateException("order 5 can never be booked");
+                        }
+                    }).build()) {
+                consumer.subscribe("orders");
+                AtomicInteger failures = new AtomicInteger();
+                processUntil(consumer, () -> appliedCount() == MESSAGE_COUNT - 1 && failures.get() == 3, failures);
+
+                assertThat(consumer.metrics().failedCount()).isEqualTo(3);
+                assertThat(applied.counts(dataSource)).hasSize(MESSAGE_COUNT - 1).doesNotContainKey("order-5")
+                        .allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
+            }
+            try (Consumer dlq = sluice.consumer(b -> b.group("dlq-reader").autoOffsetReset(OffsetReset.EARLIEST))) {
+                dlq.subscribe("billing.dlq");
+                List<ReceivedMessage> dead = new ArrayList<>();
+                long deadlineNs = System.nanoTime() + LIMIT.toNanos();
+                while (dead.isEmpty() && System.nanoTime() - deadlineNs < 0) {
+                    dead.addAll(dlq.poll(Duration.ofMillis(200)));
+                }
+                assertThat(dead).singleElement().satisfies(message -> {
+                    assertThat(message.valueAsString()).isEqualTo("order 5");
+                    assertThat(message.header(ReservedHeaders.DLQ_DELIVERY_COUNT)).isEqualTo("3");
+                });
+            }
+        }
+    }
+
     /** What the two consumers of {@link #closeBetweenCommitAndAckThenReopen} did. */
     private record Redelivery(IdempotentConsumer.Metrics first, IdempotentConsumer.Metrics second,
             long committedNotAcked) {}
@@ -176,6 +242,11 @@ class IdempotentConsumerTest {
 
     private static ConsumerConfig config(EmbeddedSluice sluice) {
         return ConsumerConfig.builder(sluice.bootstrap()).group("billing").autoOffsetReset(OffsetReset.EARLIEST)
+                .maxPollMessages(30).build();
+    }
+
+    private static QueueConsumerConfig queueConfig(EmbeddedSluice sluice, int maxAttempts) {
+        return QueueConsumerConfig.builder(sluice.bootstrap()).group("billing").maxAttempts(maxAttempts)
                 .maxPollMessages(30).build();
     }
 
