@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 /**
- * The de-duplication core against PostgreSQL ({@code SLUICE_TEST_POSTGRES_URL}; skipped without
+ * The de-duplication core against PostgreSQL ({@code POSTGRES_TEST_JDBC_URL}; skipped without
  * it, failed without it under {@code CI=true}).
  */
 class PostgresProcessorTest extends TransactionalProcessorContract {

@@ -15,7 +15,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class TestDatabases {
     /** The environment variable holding the JDBC URL of the test PostgreSQL database. */
-    public static final String POSTGRES_URL_ENV = "SLUICE_TEST_POSTGRES_URL";
+    public static final String POSTGRES_URL_ENV = "POSTGRES_TEST_JDBC_URL";
 
     private TestDatabases() {}
 
