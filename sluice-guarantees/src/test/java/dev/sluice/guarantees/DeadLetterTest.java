@@ -108,13 +108,19 @@ class DeadLetterTest {
                     .collect(Collectors.groupingBy(Handling::id, Collectors.counting()));
             assertThat(handlings).hasSize(MESSAGES - failing.size());
             long duplicates = handlings.values().stream().mapToLong(n -> n - 1).sum();
-            System.out.printf("dead-letter test: %d handled, %d dead-lettered, %d handled twice (held by the killed"
-                    + " consumer), child handled %d%n", handlings.size(), deadLettered.size(), duplicates,
+            System.out.printf("dead-letter test: %d handled, %d dead-lettered, %d handled again (redelivered: the"
+                    + " killed consumer's, or acked after the visibility timeout), child handled %d%n", handlings.size(), deadLettered.size(), duplicates,
                     childLines.stream().filter(l -> l.startsWith("HANDLED")).count());
             // The message the killed process was handling came back after its visibility timeout
             assertThat(all.stream().filter(h -> h.id() == heldId).mapToInt(Handling::deliveryCount).max().orElse(0))
                     .as("deliveries of the message held when the process died").isGreaterThanOrEqualTo(2);
-            assertThat(duplicates).as("handled twice").isBetween(heldId % FAIL_EVERY == 0 ? 0L : 1L, 40L);
+            // No delivery went to two consumers: each (message, delivery count) was handled at most once.
+            // A message may be handled again under a higher count (at-least-once): the killed process's,
+            // and any whose ack came after its visibility timeout on a loaded machine.
+            Map<String, Long> perDelivery = all.stream().collect(Collectors.groupingBy(
+                    h -> h.id() + "#" + h.deliveryCount(), Collectors.counting()));
+            assertThat(perDelivery).allSatisfy((delivery, count) -> assertThat(count).as(delivery).isEqualTo(1));
+            assertThat(duplicates).as("handled again").isGreaterThanOrEqualTo(heldId % FAIL_EVERY == 0 ? 0L : 1L);
         }
     }
 

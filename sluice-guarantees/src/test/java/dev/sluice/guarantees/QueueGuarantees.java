@@ -14,7 +14,7 @@ import java.util.Map;
 /** What the queue-mode guarantee tests share: the message format and the handling records. */
 final class QueueGuarantees {
     /** The visibility timeout of every test consumer: a killed consumer's messages come back after it. */
-    static final int VISIBILITY_TIMEOUT_MS = 2_000;
+    static final int VISIBILITY_TIMEOUT_MS = 5_000;
 
     private QueueGuarantees() {}
 
