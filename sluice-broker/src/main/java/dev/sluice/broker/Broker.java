@@ -5,6 +5,8 @@ import dev.sluice.broker.internal.BrokerTimer;
 import dev.sluice.broker.internal.CompletionExecutor;
 import dev.sluice.broker.internal.FetchService;
 import dev.sluice.broker.internal.LongPoll;
+import dev.sluice.broker.internal.MessageIdRebuild;
+import dev.sluice.broker.internal.MessageIdWindow;
 import dev.sluice.broker.internal.OffsetStore;
 import dev.sluice.broker.internal.ProducerStateTable;
 import dev.sluice.broker.internal.ProducerStates;
@@ -13,8 +15,13 @@ import dev.sluice.broker.internal.StorageErrors;
 import dev.sluice.broker.internal.StreamGroups;
 import dev.sluice.broker.internal.Topic;
 import dev.sluice.broker.internal.TopicRegistry;
+import dev.sluice.record.InvalidBatchException;
 import dev.sluice.record.RecordBatchDescriptor;
+import dev.sluice.record.RecordBatchFilter;
+import dev.sluice.record.RecordHeaderScan;
+import dev.sluice.record.ReservedHeaders;
 import dev.sluice.storage.AppendResult;
+import dev.sluice.storage.CheckedBatch;
 import dev.sluice.storage.Durability;
 import dev.sluice.storage.LogStore;
 import dev.sluice.storage.QueueId;
@@ -49,6 +56,10 @@ public final class Broker implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(Broker.class);
     /** How often the timer looks for expired sessions. */
     static final long SESSION_CHECK_INTERVAL_MS = 100;
+    /** How often message ids past their window leave memory. */
+    static final long MESSAGE_ID_EXPIRY_INTERVAL_MS = 1_000;
+    /** The longest interval between looks for idle producers to expire. */
+    static final long PRODUCER_EXPIRY_INTERVAL_MS_MAX = 60_000;
     /** How long close waits for the final offsets snapshot to be fsynced. */
     private static final long CLOSE_SNAPSHOT_TIMEOUT_MS = 30_000;
 
@@ -63,6 +74,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerTimer timer;
     private final CompletionExecutor completion;
     private final ProducerStates producerStates;
+    private final MessageIdWindow messageIds;
     private final LongSupplier clockMs;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -79,7 +91,10 @@ public final class Broker implements AutoCloseable {
         this.groups = new StreamGroups(config, topics, reader, offsets, clockMs, closed::get);
         this.longPoll = new LongPoll(config.parkedFetchesMax(), completion, timer);
         this.fetches = new FetchService(config, reader, longPoll, metrics);
-        this.producerStates = ProducerStates.load(config.dataDirectory(), store);
+        this.messageIds = new MessageIdWindow(config.messageIdsMax());
+        MessageIdRebuild rebuild = new MessageIdRebuild(topics, clockMs.getAsLong());
+        this.producerStates = ProducerStates.load(config.dataDirectory(), store, rebuild);
+        rebuild.finish(messageIds);
         this.clockMs = clockMs;
     }
 
@@ -119,6 +134,10 @@ public final class Broker implements AutoCloseable {
                         LOGGER.warn("committed offsets snapshot failed: {}", StorageErrors.unwrapMessage(failure));
                     }
                 }));
+        timer.schedulePeriodic("message-id expiry", MESSAGE_ID_EXPIRY_INTERVAL_MS,
+                () -> messageIds.expire(clockMs.getAsLong()));
+        timer.schedulePeriodic("producer state expiry",
+                Math.min(PRODUCER_EXPIRY_INTERVAL_MS_MAX, config.producerIdExpirationMs()), this::expireProducers);
         LOGGER.info("broker open: dataDirectory={} topicCount={} groupCount={}", config.dataDirectory(),
                 topics.count(), groups.groupCount());
     }
@@ -146,6 +165,7 @@ public final class Broker implements AutoCloseable {
     public void deleteTopic(String topic) {
         checkOpen();
         Topic deleted = topics.delete(topic);
+        messageIds.onTopicDeleted(topic);
         groups.onTopicDeleted(topic).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOGGER.warn("tombstones for the offsets of deleted topic {} failed: {}", topic,
@@ -215,9 +235,13 @@ public final class Broker implements AutoCloseable {
      * {@link Acks#DURABLE} or a {@link TopicFlushPolicy#SYNC} topic; fails with a
      * {@link BrokerException}: UNKNOWN_TOPIC, UNKNOWN_QUEUE, INVALID_BATCH, BATCH_TOO_LARGE,
      * STORAGE_FULL, STORAGE_FAILED, SHUTTING_DOWN, and for an idempotent batch (producer id >= 0)
-     * OUT_OF_ORDER_SEQUENCE or INVALID_PRODUCER_EPOCH; a duplicate of one of the producer's last
-     * {@value ProducerStateTable#BATCHES_KEPT} batches on the queue completes with the first append's
-     * offsets and is not stored again. Blocks while the storage append queue is full.
+     * OUT_OF_ORDER_SEQUENCE or INVALID_PRODUCER_EPOCH. The batch is validated first (a corrupt batch
+     * is INVALID_BATCH whatever its header says). A duplicate of one of the producer's last
+     * {@value ProducerStateTable#BATCHES_KEPT} batches on the queue completes with the first
+     * append's answer and is not stored again. On a topic with a message-id window, records whose
+     * message id is in the window are dropped and listed in {@link ProduceResult#duplicates()}; the
+     * others are stored (in a batch rebuilt without the duplicates). Blocks while the storage append
+     * queue is full.
      */
     public CompletableFuture<ProduceResult> produce(String topic, int queue, ByteBuffer batch, Acks acks) {
         Topic found;
@@ -229,13 +253,121 @@ public final class Broker implements AutoCloseable {
         }
         boolean flushed = acks == Acks.DURABLE || found.info().flushPolicy() == TopicFlushPolicy.SYNC;
         QueueId id = found.queueId(queue);
-        int bytes = batch.remaining();
         Durability durability = flushed ? Durability.FLUSHED : Durability.WRITTEN;
-        if (batch.remaining() >= RecordBatchDescriptor.HEADER_BYTES
-                && RecordBatchDescriptor.producerId(batch, batch.position()) >= 0) {
-            return produceIdempotent(id, batch, durability);
+        long windowMs = topics.messageIdWindowMs(found.info());
+        CheckedBatch checked;
+        String[] ids;
+        try {
+            checked = store.check(id, batch);
+            ids = windowMs > 0 ? messageIdsOf(checked) : null;
+        } catch (InvalidBatchException e) {
+            return CompletableFuture.failedFuture(StorageErrors.toBrokerException(e));
         }
-        return answer(id, bytes, startAppend(id, batch, durability));
+        if (RecordBatchDescriptor.producerId(batch, batch.position()) >= 0) {
+            return produceIdempotent(found, queue, checked, ids, windowMs, durability);
+        }
+        if (ids == null) {
+            return answer(id, batch.remaining(), startAppend(checked, durability));
+        }
+        return appendWithIds(found, queue, checked, ids, windowMs, durability).answer();
+    }
+
+    /** The batch's message ids per record (null elements: none), or null when no record has one. */
+    private String[] messageIdsOf(CheckedBatch checked) {
+        ByteBuffer batch = checked.batch();
+        int start = batch.position();
+        if ((RecordBatchDescriptor.attributes(batch, start) & RecordBatchDescriptor.CONTROL_MASK) != 0) {
+            return null;
+        }
+        byte[][] values = RecordHeaderScan.valuesOf(batch, start, ReservedHeaders.MESSAGE_ID);
+        if (values == null) {
+            return null;
+        }
+        if (RecordHeaderScan.undecodable(values)) {
+            messageIds.onUndecodable();
+            return null;
+        }
+        String[] ids = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                if (!MessageIdRebuild.MessageIds.valid(values[i])) {
+                    throw new InvalidBatchException(InvalidBatchException.Reason.BAD_RECORDS, String.format(
+                            "record %d has a message id (header %s) of %,d bytes; an id is 1 to %d bytes (%s)", i,
+                            ReservedHeaders.MESSAGE_ID, values[i].length, MessageIdRebuild.MessageIds.ID_BYTES_MAX,
+                            checked.queue()));
+                }
+                ids[i] = MessageIdRebuild.MessageIds.key(values[i]);
+            }
+        }
+        return ids;
+    }
+
+    /** An append under way: the answer, and the storage append of the kept records (null: none kept). */
+    private record Started(CompletableFuture<ProduceResult> answer, CompletableFuture<AppendResult> append) {}
+
+    /**
+     * Checks the batch's message ids against the window, appends the records not found there (the
+     * batch rebuilt without the others, when some are found), and answers once the stored part and
+     * the earlier messages the duplicates point to are written.
+     */
+    private Started appendWithIds(Topic topic, int queue, CheckedBatch checked, String[] ids, long windowMs,
+            Durability durability) {
+        CompletableFuture<AppendResult> placeholder = new CompletableFuture<>();
+        MessageIdWindow.Check check = messageIds.check(topic.name(), queue, ids, clockMs.getAsLong(), windowMs,
+                placeholder);
+        CompletableFuture<ProduceResult> own = null;
+        CompletableFuture<AppendResult> append = null;
+        if (check.keptCount() > 0) {
+            CheckedBatch kept = checked;
+            if (check.keep() != null) {
+                ByteBuffer source = checked.batch();
+                try {
+                    kept = store.check(checked.queue(), RecordBatchFilter.retain(source, source.position(), check.keep()));
+                } catch (RuntimeException e) {
+                    messageIds.onAppendFailed(topic.name(), ids, placeholder);
+                    return new Started(CompletableFuture.failedFuture(StorageErrors.toBrokerException(e)), null);
+                }
+            }
+            append = startAppend(kept, durability);
+            append.whenComplete((result, failure) -> {
+                if (failure != null) {
+                    messageIds.onAppendFailed(topic.name(), ids, placeholder);
+                    placeholder.completeExceptionally(failure);
+                } else {
+                    placeholder.complete(result);
+                }
+            });
+            own = answer(checked.queue(), kept.batch().remaining(), append);
+        }
+        if (check.duplicates().isEmpty()) {
+            return new Started(own, append);
+        }
+        return new Started(withDuplicates(own, check.duplicates()), append);
+    }
+
+    /** The answer once the stored part (if any) and every duplicate's original are written. */
+    private CompletableFuture<ProduceResult> withDuplicates(CompletableFuture<ProduceResult> own,
+            List<MessageIdWindow.Duplicate> duplicates) {
+        List<CompletableFuture<?>> waits = new ArrayList<>(duplicates.size() + 1);
+        if (own != null) {
+            waits.add(own);
+        }
+        for (MessageIdWindow.Duplicate duplicate : duplicates) {
+            waits.add(duplicate.original().append());
+        }
+        return CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0])).handleAsync((ignored, failure) -> {
+            if (failure != null) {
+                throw StorageErrors.toBrokerException(failure);
+            }
+            ProduceResult stored = own == null ? new ProduceResult(-1, -1, -1) : own.join();
+            List<ProduceResult.Duplicate> answered = new ArrayList<>(duplicates.size());
+            for (MessageIdWindow.Duplicate duplicate : duplicates) {
+                MessageIdWindow.Entry original = duplicate.original();
+                answered.add(new ProduceResult.Duplicate(duplicate.index(), original.queue(),
+                        original.offset(original.append().join())));
+            }
+            return new ProduceResult(stored.baseOffset(), stored.lastOffset(), stored.appendTimeMs(), answered);
+        }, completion);
     }
 
     private CompletableFuture<ProduceResult> answer(QueueId id, int bytes, CompletableFuture<AppendResult> append) {
@@ -260,9 +392,9 @@ public final class Broker implements AutoCloseable {
         }, completion);
     }
 
-    private CompletableFuture<AppendResult> startAppend(QueueId id, ByteBuffer batch, Durability durability) {
+    private CompletableFuture<AppendResult> startAppend(CheckedBatch batch, Durability durability) {
         try {
-            return store.append(id, batch, durability);
+            return store.append(batch, durability);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -270,38 +402,73 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Checks an idempotent batch's producer epoch and sequence against the queue's
-     * {@link ProducerStateTable} and appends it; a duplicate of one of the producer's last batches
-     * is answered with the first append's offsets and not stored again.
+     * {@link ProducerStateTable} and appends it (through the message-id window when it carries
+     * ids); a duplicate of one of the producer's last batches is answered with the first answer and
+     * not stored again.
      */
-    private CompletableFuture<ProduceResult> produceIdempotent(QueueId id, ByteBuffer batch, Durability durability) {
+    private CompletableFuture<ProduceResult> produceIdempotent(Topic topic, int queue, CheckedBatch checked, String[] ids,
+            long windowMs, Durability durability) {
+        ByteBuffer batch = checked.batch();
         int start = batch.position();
-        int bytes = batch.remaining();
         long producerId = RecordBatchDescriptor.producerId(batch, start);
         int baseSequence = RecordBatchDescriptor.baseSequence(batch, start);
+        int lastOffsetDelta = RecordBatchDescriptor.lastOffsetDelta(batch, start);
+        QueueId id = checked.queue();
         ProducerStateTable table = producerStates.table(id);
-        List<CompletableFuture<AppendResult>> started = new ArrayList<>(1);
+        List<Started> started = new ArrayList<>(1);
         ProducerStateTable.Check check = table.checkAndAppend(producerId,
-                RecordBatchDescriptor.producerEpoch(batch, start), baseSequence,
-                RecordBatchDescriptor.lastOffsetDelta(batch, start), clockMs.getAsLong(), () -> {
-                    started.add(startAppend(id, batch, durability));
-                    return started.get(0);
+                RecordBatchDescriptor.producerEpoch(batch, start), baseSequence, lastOffsetDelta, clockMs.getAsLong(),
+                () -> {
+                    started.add(ids == null
+                            ? new Started(answer(id, batch.remaining(), startAppend(checked, durability)), null)
+                            : appendWithIds(topic, queue, checked, ids, windowMs, durability));
+                    return started.get(0).answer();
                 });
         return switch (check.outcome()) {
             case APPEND -> {
-                CompletableFuture<AppendResult> append = started.get(0);
-                append.whenComplete((result, failure) -> {
-                    if (failure != null) {
-                        table.onAppendFailed(producerId, baseSequence, append);
-                    }
-                });
-                yield answer(id, bytes, append);
+                Started append = started.get(0);
+                CompletableFuture<?> own = append.append() != null ? append.append() : append.answer();
+                if (ids == null || append.append() != null) {
+                    own.whenComplete((result, failure) -> {
+                        if (failure != null) {
+                            table.onAppendFailed(producerId, baseSequence, append.answer());
+                        }
+                    });
+                }
+                yield append.answer();
             }
-            case DUPLICATE -> toProduceResult(check.duplicateOf());
+            case DUPLICATE -> ids != null && lastOffsetDelta + 1 > check.duplicateRecordCount()
+                    ? remapRetry(topic.name(), queue, ids, check.duplicateOf())
+                    : check.duplicateOf();
             case OUT_OF_ORDER_SEQUENCE -> CompletableFuture.failedFuture(
                     new BrokerException(BrokerError.OUT_OF_ORDER_SEQUENCE, check.message() + " (" + id + ")"));
             case INVALID_PRODUCER_EPOCH -> CompletableFuture.failedFuture(
                     new BrokerException(BrokerError.INVALID_PRODUCER_EPOCH, check.message() + " (" + id + ")"));
         };
+    }
+
+    /**
+     * The answer to a retry of a batch of which the window dropped records, when only the stored
+     * (shorter) batch is known (the table was rebuilt from the log): each record's id is looked up
+     * in the window; ids stored elsewhere are the duplicates.
+     */
+    private CompletableFuture<ProduceResult> remapRetry(String topic, int queue, String[] ids,
+            CompletableFuture<ProduceResult> kept) {
+        return kept.thenApplyAsync(stored -> {
+            long nowMs = clockMs.getAsLong();
+            List<ProduceResult.Duplicate> duplicates = new ArrayList<>();
+            for (int i = 0; i < ids.length; i++) {
+                MessageIdWindow.Entry original = ids[i] == null ? null : messageIds.lookup(topic, ids[i], nowMs);
+                if (original == null || !original.append().isDone() || original.append().isCompletedExceptionally()) {
+                    continue;
+                }
+                long offset = original.offset(original.append().join());
+                if (original.queue() != queue || offset < stored.baseOffset() || offset > stored.lastOffset()) {
+                    duplicates.add(new ProduceResult.Duplicate(i, original.queue(), offset));
+                }
+            }
+            return new ProduceResult(stored.baseOffset(), stored.lastOffset(), stored.appendTimeMs(), duplicates);
+        }, completion);
     }
 
     /**
@@ -373,6 +540,11 @@ public final class Broker implements AutoCloseable {
         return groups;
     }
 
+    /** The message-id window's counters. */
+    public MessageIdStats messageIdStats() {
+        return messageIds.stats();
+    }
+
     /** Status and counters, cheap enough to scrape every few seconds. */
     public BrokerHealth health() {
         BrokerHealth.Status status = BrokerHealth.Status.OK;
@@ -419,6 +591,21 @@ public final class Broker implements AutoCloseable {
     /** Expires sessions now, with the broker's clock (tests drive expiry with an injected clock). */
     int expireSessions() {
         return groups.expireSessions();
+    }
+
+    /** Expires idempotent producers idle for {@code producerIdExpirationMs}; returns how many entries left. */
+    int expireProducers() {
+        int expired = producerStates.expire(clockMs.getAsLong() - config.producerIdExpirationMs());
+        if (expired > 0) {
+            LOGGER.info("idle producers expired: entryCount={} producerIdExpirationMs={}", expired,
+                    config.producerIdExpirationMs());
+        }
+        return expired;
+    }
+
+    /** Drops message ids past their window now; returns how many. */
+    int expireMessageIds() {
+        return messageIds.expire(clockMs.getAsLong());
     }
 
     /** Appends the committed-offsets snapshot now. */

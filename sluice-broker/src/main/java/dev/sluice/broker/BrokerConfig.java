@@ -26,6 +26,12 @@ import java.util.Objects;
  * @param retentionCheckIntervalMs how often per-topic (logical) retention moves start offsets up
  * @param groupCountMax the most groups (with members or committed offsets)
  * @param groupMembersMax the most members of one group
+ * @param messageIdWindowMs how long a message id is remembered for de-duplication, for topics that
+ *     do not set their own window; 0 turns the window off for them
+ * @param messageIdsMax the most message ids remembered across all topics; beyond it the oldest leave
+ *     before their window ends (counted in {@link MessageIdStats#idsEvicted()})
+ * @param producerIdExpirationMs how long an idempotent producer's state is kept on a queue after its
+ *     last batch there; an expired producer's next batch is accepted at any sequence
  */
 public record BrokerConfig(
         StorageConfig storage,
@@ -41,7 +47,10 @@ public record BrokerConfig(
         long offsetsSnapshotIntervalMs,
         long retentionCheckIntervalMs,
         int groupCountMax,
-        int groupMembersMax) {
+        int groupMembersMax,
+        long messageIdWindowMs,
+        int messageIdsMax,
+        long producerIdExpirationMs) {
 
     public BrokerConfig {
         Objects.requireNonNull(storage, "storage");
@@ -63,6 +72,9 @@ public record BrokerConfig(
         check(retentionCheckIntervalMs > 0, "retentionCheckIntervalMs", retentionCheckIntervalMs, "positive");
         check(groupCountMax >= 1, "groupCountMax", groupCountMax, "at least 1");
         check(groupMembersMax >= 1, "groupMembersMax", groupMembersMax, "at least 1");
+        check(messageIdWindowMs >= 0, "messageIdWindowMs", messageIdWindowMs, "0 (off) or more");
+        check(messageIdsMax >= 1, "messageIdsMax", messageIdsMax, "at least 1");
+        check(producerIdExpirationMs >= 1, "producerIdExpirationMs", producerIdExpirationMs, "at least 1");
     }
 
     private static void check(boolean ok, String key, long actual, String rule) {
@@ -100,6 +112,9 @@ public record BrokerConfig(
         private long retentionCheckIntervalMs = 60_000;
         private int groupCountMax = 10_000;
         private int groupMembersMax = 1_000;
+        private long messageIdWindowMs = 600_000;
+        private int messageIdsMax = 1_000_000;
+        private long producerIdExpirationMs = 7L * 24 * 3_600_000;
 
         private Builder(Path dataDirectory) {
             this.storage = StorageConfig.builder(dataDirectory).flushPolicy(FlushPolicy.ASYNC).build();
@@ -175,10 +190,26 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder messageIdWindowMs(long value) {
+            messageIdWindowMs = value;
+            return this;
+        }
+
+        public Builder messageIdsMax(int value) {
+            messageIdsMax = value;
+            return this;
+        }
+
+        public Builder producerIdExpirationMs(long value) {
+            producerIdExpirationMs = value;
+            return this;
+        }
+
         public BrokerConfig build() {
             return new BrokerConfig(storage, autoCreateTopics, defaultQueueCount, queueCountMax, topicCountMax,
                     fetchMaxWaitMsMax, parkedFetchesMax, sessionTimeoutMsMin, sessionTimeoutMsMax, heartbeatIntervalMs,
-                    offsetsSnapshotIntervalMs, retentionCheckIntervalMs, groupCountMax, groupMembersMax);
+                    offsetsSnapshotIntervalMs, retentionCheckIntervalMs, groupCountMax, groupMembersMax, messageIdWindowMs,
+                    messageIdsMax, producerIdExpirationMs);
         }
     }
 }

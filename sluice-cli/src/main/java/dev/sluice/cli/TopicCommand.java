@@ -36,13 +36,18 @@ final class TopicCommand {
                 description = "Flush policy: ${COMPLETION-CANDIDATES} (sync: every append waits for an fsync).")
         Admin.FlushPolicy flush;
 
+        @Option(names = "--message-id-window-ms", defaultValue = "-1",
+                description = "How long message ids are remembered for de-duplication, in ms; 0 off "
+                        + "(default: the broker's topics.messageIdWindow).")
+        long messageIdWindowMs;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             try (Admin admin = client.admin()) {
-                admin.createTopic(name, queues, retentionMs, flush);
+                admin.createTopic(name, queues, retentionMs, flush, messageIdWindowMs);
             }
             spec.commandLine().getOut().println("created topic " + name + " with " + queues + " queues");
             return 0;

@@ -44,6 +44,15 @@ public interface Admin extends AutoCloseable {
      */
     void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy);
 
+    /**
+     * Creates a topic with its own message-id window.
+     *
+     * @param messageIdWindowMs how long the broker remembers message ids for de-duplication: -1 the
+     *     broker's ({@code topics.messageIdWindow}), 0 off, else milliseconds
+     * @throws SluiceException {@code TOPIC_EXISTS}, {@code INVALID_TOPIC}, {@code INVALID_CONFIG}
+     */
+    void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy, long messageIdWindowMs);
+
     /** Deletes a topic; its messages are unreadable at once. */
     void deleteTopic(String topic);
 

@@ -3,6 +3,7 @@ package dev.sluice.client.internal;
 import dev.sluice.client.Header;
 import dev.sluice.client.Message;
 import dev.sluice.client.SendResult;
+import dev.sluice.protocol.ProduceResponse;
 import dev.sluice.record.Compression;
 import dev.sluice.record.Record;
 import dev.sluice.record.RecordBatchBuilder;
@@ -138,8 +139,24 @@ public final class ProducerBatch {
 
     /** Completes every send: the i-th message got offset {@code baseOffset + i}. */
     public void complete(long baseOffset) {
+        complete(baseOffset, List.of());
+    }
+
+    /**
+     * Completes every send: the messages listed in {@code duplicates} (ascending by index) with the
+     * earlier message's queue and offset, the others with {@code baseOffset} onwards in order.
+     */
+    public void complete(long baseOffset, List<ProduceResponse.Duplicate> duplicates) {
+        int next = 0;
+        long stored = 0;
         for (int i = 0; i < futures.size(); i++) {
-            long offset = baseOffset < 0 ? SendResult.UNKNOWN_OFFSET : baseOffset + i;
+            if (next < duplicates.size() && duplicates.get(next).index() == i) {
+                ProduceResponse.Duplicate duplicate = duplicates.get(next++);
+                futures.get(i).complete(new SendResult(topic, duplicate.queue(), duplicate.offset(), timestamps[i], true));
+                continue;
+            }
+            long offset = baseOffset < 0 ? SendResult.UNKNOWN_OFFSET : baseOffset + stored;
+            stored++;
             futures.get(i).complete(new SendResult(topic, queue, offset, timestamps[i]));
         }
     }

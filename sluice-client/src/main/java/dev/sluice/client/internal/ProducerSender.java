@@ -312,7 +312,7 @@ public final class ProducerSender implements Runnable {
             }
             ProduceResponse.Entry entry = entries.get(i);
             if (entry.errorCode() == ErrorCode.NONE) {
-                succeed(batch, entry.baseOffset());
+                succeed(batch, entry.baseOffset(), entry.duplicates());
             } else {
                 if (entry.errorCode() == ErrorCode.UNKNOWN_TOPIC || entry.errorCode() == ErrorCode.UNKNOWN_QUEUE) {
                     metadata.invalidate(batch.topic());
@@ -344,10 +344,14 @@ public final class ProducerSender implements Runnable {
     }
 
     private void succeed(ProducerBatch batch, long baseOffset) {
+        succeed(batch, baseOffset, List.of());
+    }
+
+    private void succeed(ProducerBatch batch, long baseOffset, List<ProduceResponse.Duplicate> duplicates) {
         forget(batch);
         accumulator.complete(batch);
         memory.release(batch.reservedBytes());
-        batch.complete(baseOffset);
+        batch.complete(baseOffset, duplicates);
     }
 
     private void fail(ProducerBatch batch, Throwable cause) {

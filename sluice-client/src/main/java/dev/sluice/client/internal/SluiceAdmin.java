@@ -53,8 +53,14 @@ public final class SluiceAdmin implements Admin {
 
     @Override
     public void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy) {
+        createTopic(topic, queueCount, retentionMs, flushPolicy, CreateTopicRequest.MESSAGE_ID_WINDOW_MS_BROKER_DEFAULT);
+    }
+
+    @Override
+    public void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy,
+            long messageIdWindowMs) {
         TopicFlushPolicy policy = TopicFlushPolicy.valueOf(flushPolicy.name());
-        this.<CreateTopicResponse>call(new CreateTopicRequest(topic, queueCount, retentionMs, policy));
+        this.<CreateTopicResponse>call(new CreateTopicRequest(topic, queueCount, retentionMs, policy, messageIdWindowMs));
     }
 
     @Override
