@@ -43,6 +43,7 @@ public final class ProducerBatch {
     private int attempts;
     private long retryAtMs;
     private int baseSequence = RecordBatchBuilder.NO_SEQUENCE;
+    private short producerEpoch = RecordBatchBuilder.NO_PRODUCER_EPOCH;
 
     ProducerBatch(String topic, int queue, boolean oneway, Compression compression, long createdMs) {
         this(topic, queue, oneway, compression, createdMs, 0);
@@ -121,6 +122,33 @@ public final class ProducerBatch {
         }
         builder.producer(producerId, producerEpoch, baseSequence);
         this.baseSequence = baseSequence;
+        this.producerEpoch = producerEpoch;
+    }
+
+    /**
+     * Stamps a batch again with a newer epoch and a new base sequence, after the broker answered
+     * that it did not store it (OUT_OF_ORDER_SEQUENCE behind a failed batch, or an epoch its queue
+     * has left): rewrites the header fields of the built bytes and their CRC.
+     */
+    void restampProducer(long producerId, short producerEpoch, int baseSequence) {
+        if (!stamped()) {
+            throw new IllegalStateException("batch never stamped: " + this);
+        }
+        if (built == null) {
+            builder.producer(producerId, producerEpoch, baseSequence);
+        } else {
+            built.putLong(dev.sluice.record.RecordBatchDescriptor.PRODUCER_ID_OFFSET, producerId)
+                    .putShort(dev.sluice.record.RecordBatchDescriptor.PRODUCER_EPOCH_OFFSET, producerEpoch)
+                    .putInt(dev.sluice.record.RecordBatchDescriptor.BASE_SEQUENCE_OFFSET, baseSequence);
+            dev.sluice.record.RecordBatchDescriptor.updateCrc(built, 0);
+        }
+        this.baseSequence = baseSequence;
+        this.producerEpoch = producerEpoch;
+    }
+
+    /** The epoch the batch was last stamped with. */
+    short producerEpoch() {
+        return producerEpoch;
     }
 
     /** Whether {@link #stampProducer} was called. */

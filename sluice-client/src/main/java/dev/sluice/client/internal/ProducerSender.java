@@ -32,7 +32,17 @@ import org.slf4j.LoggerFactory;
  * an exponential back-off with jitter, until {@code deliveryTimeoutMs} after its creation, in
  * creation order before the queue's younger batches (see {@link RecordAccumulator} on order with
  * several batches of a queue in flight). A retried batch may have been stored by the earlier
- * attempt: delivery is at-least-once.
+ * attempt: delivery is at-least-once without idempotence.
+ *
+ * <p><b>Recovery of a queue's sequence.</b> When a batch fails for good (delivery timeout, a
+ * non-retriable error), its sequences were never stored and the broker expects them: the queue's
+ * next batch meets OUT_OF_ORDER_SEQUENCE. That answer means "not stored", so the oldest
+ * unacknowledged batch of the queue that gets it bumps the queue's epoch (as Kafka's idempotent
+ * producer bumps its epoch, here per queue and on the client alone: the broker's table is per
+ * queue and accepts a newer epoch starting at sequence 0), restarts the queue's sequences at 0,
+ * and is sent again; the queue's later batches are stamped again as they go out. A batch still in
+ * flight with the old epoch is answered INVALID_PRODUCER_EPOCH or OUT_OF_ORDER_SEQUENCE (not
+ * stored) and is stamped again too.
  */
 public final class ProducerSender implements Runnable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProducerSender.class);
@@ -58,6 +68,8 @@ public final class ProducerSender implements Runnable {
     private short producerEpoch = -1;
     /** Per topic and queue: the next sequence to stamp, and the stamped batches not yet completed, in order. */
     private final Map<String, Integer> nextSequences = new HashMap<>();
+    /** Per topic and queue: the epoch its batches are stamped with, when bumped above the producer's. */
+    private final Map<String, Short> queueEpochs = new HashMap<>();
     private final Map<String, ArrayDeque<ProducerBatch>> unacknowledged = new HashMap<>();
     private volatile boolean closing;
     private volatile boolean forceClose;
@@ -188,15 +200,49 @@ public final class ProducerSender implements Runnable {
 
     /** Gives a first-time acknowledged batch the next sequence of its queue (sequences wrap at Integer.MAX_VALUE). */
     private void maybeStamp(ProducerBatch batch) {
-        if (batch.oneway() || batch.stamped()) {
+        if (batch.oneway()) {
             return;
         }
         String key = queueKey(batch);
+        short epoch = queueEpochs.getOrDefault(key, producerEpoch);
+        if (batch.stamped() && batch.producerEpoch() == epoch) {
+            return;
+        }
         int sequence = nextSequences.getOrDefault(key, 0);
-        batch.stampProducer(producerId, producerEpoch, sequence);
+        if (batch.stamped()) {
+            batch.restampProducer(producerId, epoch, sequence);
+        } else {
+            batch.stampProducer(producerId, epoch, sequence);
+            unacknowledged.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(batch);
+        }
         long next = (long) sequence + batch.messageCount();
         nextSequences.put(key, (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next));
-        unacknowledged.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(batch);
+    }
+
+    /**
+     * Whether the broker's answer means this batch was not stored and can go again under a newer
+     * epoch of its queue: OUT_OF_ORDER_SEQUENCE for the queue's oldest unacknowledged batch (which
+     * bumps the epoch), or an epoch the queue has since left.
+     */
+    private boolean maybeRecoverSequence(ProducerBatch batch, Throwable cause) {
+        if (!batch.stamped() || !(cause instanceof SluiceException sluice)) {
+            return false;
+        }
+        String key = queueKey(batch);
+        short epoch = queueEpochs.getOrDefault(key, producerEpoch);
+        if (batch.producerEpoch() != epoch) {
+            return sluice.errorCode() == ErrorCode.OUT_OF_ORDER_SEQUENCE
+                    || sluice.errorCode() == ErrorCode.INVALID_PRODUCER_EPOCH;
+        }
+        if (sluice.errorCode() != ErrorCode.OUT_OF_ORDER_SEQUENCE || waitsForEarlierBatch(batch)
+                || epoch == Short.MAX_VALUE) {
+            return false;
+        }
+        queueEpochs.put(key, (short) (epoch + 1));
+        nextSequences.put(key, 0);
+        LOGGER.info("sequence of a queue recovered with a new epoch: topic={} queue={} producerId={} epoch={} cause={}",
+                batch.topic(), batch.queue(), producerId, epoch + 1, sluice.getMessage());
+        return true;
     }
 
     /**
@@ -325,7 +371,8 @@ public final class ProducerSender implements Runnable {
     private void retryOrFail(ProducerBatch batch, Throwable cause) {
         boolean outOfOrderBehindRetry = cause instanceof SluiceException sluice
                 && sluice.errorCode() == ErrorCode.OUT_OF_ORDER_SEQUENCE && waitsForEarlierBatch(batch);
-        if ((!Errors.retriable(cause) && !outOfOrderBehindRetry) || forceClose) {
+        boolean notStored = !outOfOrderBehindRetry && maybeRecoverSequence(batch, cause);
+        if ((!Errors.retriable(cause) && !outOfOrderBehindRetry && !notStored) || forceClose) {
             fail(batch, cause);
             return;
         }
