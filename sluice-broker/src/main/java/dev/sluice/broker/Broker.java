@@ -92,7 +92,7 @@ public final class Broker implements AutoCloseable {
         this.longPoll = new LongPoll(config.parkedFetchesMax(), completion, timer);
         this.fetches = new FetchService(config, reader, longPoll, metrics);
         this.messageIds = new MessageIdWindow(config.messageIdsMax());
-        MessageIdRebuild rebuild = new MessageIdRebuild(topics, clockMs.getAsLong());
+        MessageIdRebuild rebuild = new MessageIdRebuild(topics, clockMs.getAsLong(), config.messageIdsMax());
         this.producerStates = ProducerStates.load(config.dataDirectory(), store, rebuild);
         rebuild.finish(messageIds);
         this.clockMs = clockMs;

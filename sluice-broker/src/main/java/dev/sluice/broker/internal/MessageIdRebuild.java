@@ -27,12 +27,16 @@ public final class MessageIdRebuild implements ProducerStates.BatchVisitor {
 
     private final TopicRegistry topics;
     private final long nowMs;
-    private final List<Found> found = new ArrayList<>();
+    private final int idsMax;
+    private List<Found> found = new ArrayList<>();
     private long batchesScanned;
+    private long idsFound;
 
-    public MessageIdRebuild(TopicRegistry topics, long nowMs) {
+    /** @param idsMax the window's bound: at most this many (the newest) ids are collected */
+    public MessageIdRebuild(TopicRegistry topics, long nowMs, int idsMax) {
         this.topics = topics;
         this.nowMs = nowMs;
+        this.idsMax = idsMax;
     }
 
     @Override
@@ -65,20 +69,33 @@ public final class MessageIdRebuild implements ProducerStates.BatchVisitor {
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] != null && MessageIds.valid(ids[i])) {
                 found.add(new Found(timeMs, windowMs, queue, MessageIds.key(ids[i]), baseOffset + i));
+                idsFound++;
             }
+        }
+        if (found.size() >= 2L * idsMax) {
+            keepNewest();
+        }
+    }
+
+    /** Bounds the memory the rebuild takes: the window would evict the oldest past idsMax anyway. */
+    private void keepNewest() {
+        found.sort(Comparator.comparingLong(Found::timeMs));
+        if (found.size() > idsMax) {
+            found = new ArrayList<>(found.subList(found.size() - idsMax, found.size()));
         }
     }
 
     /** Enters what was found into {@code window}, oldest first. */
     public void finish(MessageIdWindow window) {
-        found.sort(Comparator.comparingLong(Found::timeMs));
+        keepNewest();
         for (Found id : found) {
             window.onRecovered(id.queue().topic(), id.queue().queue(), id.id(),
                     new AppendResult(id.queue(), id.offset(), id.offset(), -1, id.timeMs()), id.timeMs(), id.windowMs(),
                     nowMs);
         }
-        LOGGER.info("message-id window rebuilt: batchesScanned={} idCount={} kept={}", batchesScanned, found.size(),
+        LOGGER.info("message-id window rebuilt: batchesScanned={} idCount={} kept={}", batchesScanned, idsFound,
                 window.stats().idsKept());
+        found = List.of();
     }
 
     /** The message ids of a batch, as {@link MessageIdWindow} keys them. */
