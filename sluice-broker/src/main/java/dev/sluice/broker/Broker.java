@@ -325,6 +325,7 @@ public final class Broker implements AutoCloseable {
                     kept = store.check(checked.queue(), RecordBatchFilter.retain(source, source.position(), check.keep()));
                 } catch (RuntimeException e) {
                     messageIds.onAppendFailed(topic.name(), ids, placeholder);
+                    placeholder.completeExceptionally(e);
                     return new Started(CompletableFuture.failedFuture(StorageErrors.toBrokerException(e)), null);
                 }
             }

@@ -155,8 +155,18 @@ public final class ProducerSender implements Runnable {
             return;
         }
         if (producerId >= 0) {
+            List<ProducerBatch> stamped = new ArrayList<>(ready.size());
             for (ProducerBatch batch : ready) {
-                maybeStamp(batch);
+                if (maybeStamp(batch)) {
+                    stamped.add(batch);
+                } else {
+                    // An older batch of its queue is still out with the old epoch: it goes first.
+                    accumulator.requeue(batch, nowMs + config.retryBackoffMs());
+                }
+            }
+            ready = stamped;
+            if (ready.isEmpty()) {
+                return;
             }
         }
         List<List<ProducerBatch>> requests = groupIntoRequests(ready, requestBytesMax());
@@ -199,14 +209,17 @@ public final class ProducerSender implements Runnable {
     }
 
     /** Gives a first-time acknowledged batch the next sequence of its queue (sequences wrap at Integer.MAX_VALUE). */
-    private void maybeStamp(ProducerBatch batch) {
+    private boolean maybeStamp(ProducerBatch batch) {
         if (batch.oneway()) {
-            return;
+            return true;
         }
         String key = queueKey(batch);
         short epoch = queueEpochs.getOrDefault(key, producerEpoch);
         if (batch.stamped() && batch.producerEpoch() == epoch) {
-            return;
+            return true;
+        }
+        if (olderBatchHasOldEpoch(key, batch, epoch)) {
+            return false;
         }
         int sequence = nextSequences.getOrDefault(key, 0);
         if (batch.stamped()) {
@@ -217,6 +230,28 @@ public final class ProducerSender implements Runnable {
         }
         long next = (long) sequence + batch.messageCount();
         nextSequences.put(key, (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next));
+        return true;
+    }
+
+    /**
+     * Whether a batch of the queue older than {@code batch} (stamped before it) still carries an
+     * older epoch: it is in flight or waiting, and must be stamped with the new epoch first, or the
+     * queue's order would break.
+     */
+    private boolean olderBatchHasOldEpoch(String key, ProducerBatch batch, short epoch) {
+        ArrayDeque<ProducerBatch> pending = unacknowledged.get(key);
+        if (pending == null) {
+            return false;
+        }
+        for (ProducerBatch older : pending) {
+            if (older == batch) {
+                return false;
+            }
+            if (older.producerEpoch() != epoch) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
