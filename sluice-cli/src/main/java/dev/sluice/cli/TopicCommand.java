@@ -90,8 +90,10 @@ final class TopicCommand {
             PrintWriter out = spec.commandLine().getOut();
             try (Admin admin = client.admin()) {
                 Admin.TopicDescription topic = admin.describeTopic(name);
-                out.printf("topic %s: %d queues, retention %s, flush %s, created %s%n", topic.topic(), topic.queueCount(),
-                        topic.retentionMs() < 0 ? "broker default" : topic.retentionMs() + " ms", topic.flushPolicy(),
+                out.printf("topic %s: %d queues, retention %s, flush %s, message-id window %s, created %s%n", topic.topic(),
+                        topic.queueCount(), topic.retentionMs() < 0 ? "broker default" : topic.retentionMs() + " ms",
+                        topic.flushPolicy(), topic.messageIdWindowMs() < 0 ? "broker default"
+                                : topic.messageIdWindowMs() == 0 ? "off" : topic.messageIdWindowMs() + " ms",
                         Instant.ofEpochMilli(topic.createdAtMs()));
                 out.printf("%6s %14s %14s %14s%n", "queue", "start", "end", "records");
                 long total = 0;

@@ -88,9 +88,9 @@ public interface Admin extends AutoCloseable {
     /** A queue's first readable offset and the offset its next message gets. */
     record QueueOffsets(int queue, long startOffset, long endOffset) {}
 
-    /** A topic's settings and queues. */
+    /** A topic's settings and queues; {@code messageIdWindowMs} -1: the broker's window, 0: off. */
     record TopicDescription(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy,
-            long createdAtMs, List<QueueOffsets> queues) {}
+            long createdAtMs, long messageIdWindowMs, List<QueueOffsets> queues) {}
 
     /** A group, the topic it reads and its member count. */
     record GroupInfo(String group, String topic, int memberCount) {}

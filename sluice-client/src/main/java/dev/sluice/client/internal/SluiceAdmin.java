@@ -80,7 +80,8 @@ public final class SluiceAdmin implements Admin {
         List<QueueOffsets> queues = response.queues().stream()
                 .map(q -> new QueueOffsets(q.queue(), q.startOffset(), q.endOffset())).toList();
         return new TopicDescription(topic, response.queueCount(), response.retentionMs(),
-                FlushPolicy.valueOf(response.flushPolicy().name()), response.createdAtMs(), queues);
+                FlushPolicy.valueOf(response.flushPolicy().name()), response.createdAtMs(),
+                response.messageIdWindowMs(), queues);
     }
 
     @Override

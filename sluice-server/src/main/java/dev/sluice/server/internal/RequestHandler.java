@@ -158,7 +158,7 @@ final class RequestHandler {
                     case ASYNC -> TopicFlushPolicy.ASYNC;
                     case SYNC -> TopicFlushPolicy.SYNC;
                 },
-                info.createdAtMs(),
+                info.createdAtMs(), info.messageIdWindowMs(),
                 description.queues().stream()
                         .map(queue -> new DescribeTopicResponse.Queue(queue.queue(), queue.startOffset(), queue.endOffset()))
                         .toList());
