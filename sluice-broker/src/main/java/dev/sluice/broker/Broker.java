@@ -11,11 +11,13 @@ import dev.sluice.broker.internal.OffsetStore;
 import dev.sluice.broker.internal.ProduceService;
 import dev.sluice.broker.internal.ProducerStateTable;
 import dev.sluice.broker.internal.ProducerStates;
+import dev.sluice.broker.internal.QueueGroups;
 import dev.sluice.broker.internal.QueueReader;
 import dev.sluice.broker.internal.StorageErrors;
 import dev.sluice.broker.internal.StreamGroups;
 import dev.sluice.broker.internal.Topic;
 import dev.sluice.broker.internal.TopicRegistry;
+import dev.sluice.storage.AppendResult;
 import dev.sluice.storage.Durability;
 import dev.sluice.storage.LogStore;
 import dev.sluice.storage.QueueId;
@@ -23,7 +25,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -32,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sluice's broker core, protocol-agnostic: topics and their queues over one {@link LogStore},
- * produce, fetch with long polling, offsets by time, and stream-mode consumer groups with durable
- * committed offsets. Protocol adapters (the native server, later Kafka and MQTT) map onto it thinly.
+ * produce, fetch with long polling, offsets by time, stream-mode consumer groups with durable
+ * committed offsets, and queue-mode groups ({@link #queueGroups()}) that acknowledge each message.
+ * Protocol adapters (the native server, later Kafka and MQTT) map onto it thinly.
  *
  * <p><b>Threads.</b> Every method is thread-safe and may be called from any thread. Futures
  * complete on the broker's threads ({@code sluice-broker-completion}, {@code sluice-broker-timer}),
@@ -42,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * requests return completed futures.
  *
  * <p><b>Crash.</b> Topics (the {@code broker-topics} file) and committed offsets (the
- * {@code __offsets} internal topic, fsynced before a commit completes) survive a crash; group
- * membership and parked fetches do not. See {@code docs/broker.md}.
+ * {@code __offsets} internal topic, fsynced before a commit completes) survive a crash, and so does
+ * queue-mode state (the {@code __queue_groups} internal topic, written before a receive or an
+ * acknowledgement completes: a machine crash may redeliver, never lose); group membership and
+ * parked fetches do not. See {@code docs/broker.md}.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(Broker.class);
@@ -62,6 +69,7 @@ public final class Broker implements AutoCloseable {
     private final QueueReader reader;
     private final OffsetStore offsets;
     private final StreamGroups groups;
+    private final QueueGroups queueGroups;
     private final LongPoll longPoll;
     private final FetchService fetches;
     private final BrokerTimer timer;
@@ -82,8 +90,11 @@ public final class Broker implements AutoCloseable {
         this.topics = TopicRegistry.load(config, store, clockMs);
         this.reader = new QueueReader(store, topics);
         this.offsets = OffsetStore.load(store, clockMs, completion, name -> topics.get(name) != null);
-        this.groups = new StreamGroups(config, topics, reader, offsets, clockMs, closed::get);
+        Set<String> queueModeNames = ConcurrentHashMap.newKeySet();
+        this.groups = new StreamGroups(config, topics, reader, offsets, clockMs, closed::get, queueModeNames);
         this.longPoll = new LongPoll(config.parkedFetchesMax(), completion, timer);
+        this.queueGroups = QueueGroups.load(new QueueGroups.Context(config, store, topics, reader, groups,
+                queueModeNames, longPoll, completion, metrics, clockMs, closed::get, this::appendDurable));
         this.fetches = new FetchService(config, reader, longPoll, metrics);
         this.messageIds = new MessageIdWindow(config.messageIdsMax());
         MessageIdRebuild rebuild = new MessageIdRebuild(topics, clockMs.getAsLong(), config.messageIdsMax());
@@ -134,6 +145,13 @@ public final class Broker implements AutoCloseable {
                 () -> messageIds.expire(clockMs.getAsLong()));
         timer.schedulePeriodic("producer state expiry",
                 Math.min(PRODUCER_EXPIRY_INTERVAL_MS_MAX, config.producerIdExpirationMs()), this::expireProducers);
+        timer.schedulePeriodic("queue group sweep", QueueGroups.SWEEP_INTERVAL_MS, queueGroups::sweep);
+        timer.schedulePeriodic("queue groups snapshot", config.offsetsSnapshotIntervalMs(), () -> queueGroups
+                .snapshot().whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOGGER.warn("queue groups snapshot failed: {}", StorageErrors.unwrapMessage(failure));
+                    }
+                }));
         LOGGER.info("broker open: dataDirectory={} topicCount={} groupCount={}", config.dataDirectory(),
                 topics.count(), groups.groupCount());
     }
@@ -165,6 +183,12 @@ public final class Broker implements AutoCloseable {
         groups.onTopicDeleted(topic).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOGGER.warn("tombstones for the offsets of deleted topic {} failed: {}", topic,
+                        StorageErrors.unwrapMessage(failure));
+            }
+        });
+        queueGroups.onTopicDeleted(topic).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOGGER.warn("tombstones for the queue groups of deleted topic {} failed: {}", topic,
                         StorageErrors.unwrapMessage(failure));
             }
         });
@@ -326,6 +350,14 @@ public final class Broker implements AutoCloseable {
         return messageIds.stats();
     }
 
+    /**
+     * Queue-mode consumer groups: any receiver gets any message, per-message acknowledgement,
+     * redelivery after a visibility timeout, dead-lettering after max attempts, optional FIFO per key.
+     */
+    public QueueGroupCoordinator queueGroups() {
+        return queueGroups;
+    }
+
     /** Status and counters, cheap enough to scrape every few seconds. */
     public BrokerHealth health() {
         BrokerHealth.Status status = BrokerHealth.Status.OK;
@@ -339,8 +371,8 @@ public final class Broker implements AutoCloseable {
                     : "the commit log is FAILED after an IO error; restart the broker after fixing the disk";
         }
         return new BrokerHealth(status, failure, metrics.recordsIn(), metrics.bytesIn(), metrics.bytesOut(),
-                longPoll.parkedCount(), topics.count(), groups.groupCount(), store.writtenPosition(),
-                store.flushedPosition(), store.fsyncCount());
+                longPoll.parkedCount(), topics.count(), groups.groupCount() + queueGroups.groupCount(),
+                store.writtenPosition(), store.flushedPosition(), store.fsyncCount());
     }
 
     /**
@@ -360,6 +392,13 @@ public final class Broker implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOGGER.warn("final committed offsets snapshot failed: {}", StorageErrors.unwrapMessage(e));
+        }
+        try {
+            queueGroups.snapshot().get(CLOSE_SNAPSHOT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOGGER.warn("final queue groups snapshot failed: {}", StorageErrors.unwrapMessage(e));
         }
         try {
             store.close();
@@ -387,6 +426,37 @@ public final class Broker implements AutoCloseable {
     /** Drops message ids past their window now; returns how many. */
     int expireMessageIds() {
         return messageIds.expire(clockMs.getAsLong());
+    }
+
+    /** Runs the queue groups' sweep now (tests drive time with an injected clock). */
+    int sweepQueueGroups() {
+        return queueGroups.sweep();
+    }
+
+    /** Appends the queue groups snapshot now. */
+    CompletableFuture<Void> snapshotQueueGroups() {
+        return queueGroups.snapshot();
+    }
+
+    /**
+     * Appends a broker-made batch (a dead letter) with durable acks, counting it and waking the
+     * queue's parked fetches as a produce does.
+     */
+    private CompletableFuture<AppendResult> appendDurable(QueueId id, ByteBuffer batch) {
+        int bytes = batch.remaining();
+        CompletableFuture<AppendResult> append;
+        try {
+            append = store.append(id, batch, Durability.FLUSHED);
+        } catch (RuntimeException e) {
+            append = CompletableFuture.failedFuture(e);
+        }
+        append.whenComplete((result, failure) -> {
+            if (result != null) {
+                metrics.onAppended(result.lastOffset() - result.baseOffset() + 1, bytes);
+                longPoll.onAppend(id);
+            }
+        });
+        return append;
     }
 
     /** Appends the committed-offsets snapshot now. */

@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param retentionCheckIntervalMs how often per-topic (logical) retention moves start offsets up
  * @param groupCountMax the most groups (with members or committed offsets)
  * @param groupMembersMax the most members of one group
+ * @param queueGroupWindowMax the most records a queue-mode group tracks per queue beyond its start
+ *     offset (every record below it is done); beyond it nothing new is delivered until the start
+ *     offset moves: bounds the ack tracker's memory and the work of each receive
  * @param messageIdWindowMs how long a message id is remembered for de-duplication, for topics that
  *     do not set their own window; 0 turns the window off for them
  * @param messageIdsMax the most message ids remembered across all topics; beyond it the oldest leave
@@ -48,9 +51,12 @@ public record BrokerConfig(
         long retentionCheckIntervalMs,
         int groupCountMax,
         int groupMembersMax,
+        int queueGroupWindowMax,
         long messageIdWindowMs,
         int messageIdsMax,
         long producerIdExpirationMs) {
+    /** The most {@link #queueGroupWindowMax}: bounds a queue-mode group's memory per queue (about 100 bytes a tracked record). */
+    public static final int QUEUE_GROUP_WINDOW_MAX_LIMIT = 100_000;
 
     public BrokerConfig {
         Objects.requireNonNull(storage, "storage");
@@ -72,6 +78,8 @@ public record BrokerConfig(
         check(retentionCheckIntervalMs > 0, "retentionCheckIntervalMs", retentionCheckIntervalMs, "positive");
         check(groupCountMax >= 1, "groupCountMax", groupCountMax, "at least 1");
         check(groupMembersMax >= 1, "groupMembersMax", groupMembersMax, "at least 1");
+        check(queueGroupWindowMax >= 1 && queueGroupWindowMax <= QUEUE_GROUP_WINDOW_MAX_LIMIT, "queueGroupWindowMax",
+                queueGroupWindowMax, "between 1 and " + String.format("%,d", QUEUE_GROUP_WINDOW_MAX_LIMIT));
         check(messageIdWindowMs >= 0, "messageIdWindowMs", messageIdWindowMs, "0 (off) or more");
         check(messageIdsMax >= 1, "messageIdsMax", messageIdsMax, "at least 1");
         check(producerIdExpirationMs >= 1, "producerIdExpirationMs", producerIdExpirationMs, "at least 1");
@@ -112,6 +120,7 @@ public record BrokerConfig(
         private long retentionCheckIntervalMs = 60_000;
         private int groupCountMax = 10_000;
         private int groupMembersMax = 1_000;
+        private int queueGroupWindowMax = 10_000;
         private long messageIdWindowMs = 600_000;
         private int messageIdsMax = 1_000_000;
         private long producerIdExpirationMs = 7L * 24 * 3_600_000;
@@ -190,6 +199,11 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder queueGroupWindowMax(int value) {
+            queueGroupWindowMax = value;
+            return this;
+        }
+
         public Builder messageIdWindowMs(long value) {
             messageIdWindowMs = value;
             return this;
@@ -208,8 +222,8 @@ public record BrokerConfig(
         public BrokerConfig build() {
             return new BrokerConfig(storage, autoCreateTopics, defaultQueueCount, queueCountMax, topicCountMax,
                     fetchMaxWaitMsMax, parkedFetchesMax, sessionTimeoutMsMin, sessionTimeoutMsMax, heartbeatIntervalMs,
-                    offsetsSnapshotIntervalMs, retentionCheckIntervalMs, groupCountMax, groupMembersMax, messageIdWindowMs,
-                    messageIdsMax, producerIdExpirationMs);
+                    offsetsSnapshotIntervalMs, retentionCheckIntervalMs, groupCountMax, groupMembersMax,
+                    queueGroupWindowMax, messageIdWindowMs, messageIdsMax, producerIdExpirationMs);
         }
     }
 }

@@ -11,7 +11,7 @@ package dev.sluice.broker;
  * @param bytesOut batch bytes returned by fetch and read
  * @param parkedFetches fetches and data waits parked now
  * @param topicCount topics (internal ones excluded)
- * @param groupCount groups with members or committed offsets
+ * @param groupCount stream-mode groups with members or committed offsets, plus queue-mode groups
  * @param storageWrittenPosition the commit-log position after the last written entry
  * @param storageFlushedPosition the commit-log position an fsync covers
  * @param fsyncCount fsyncs of the commit log since open

@@ -30,6 +30,7 @@ class BrokerConfigTest {
         assertThat(config.offsetsSnapshotIntervalMs()).isEqualTo(3_600_000);
         assertThat(config.groupCountMax()).isEqualTo(10_000);
         assertThat(config.groupMembersMax()).isEqualTo(1_000);
+        assertThat(config.queueGroupWindowMax()).isEqualTo(10_000);
         assertThat(config.messageIdWindowMs()).isEqualTo(600_000);
         assertThat(config.messageIdsMax()).isEqualTo(1_000_000);
         assertThat(config.producerIdExpirationMs()).isEqualTo(7L * 24 * 3_600_000);
@@ -55,6 +56,10 @@ class BrokerConfigTest {
         assertRefused(b -> b.messageIdsMax(0), "messageIdsMax is 0");
         assertRefused(b -> b.producerIdExpirationMs(0), "producerIdExpirationMs is 0");
         assertRefused(b -> b.storage(null), "storage");
+        assertRefused(b -> b.queueGroupWindowMax(0), "queueGroupWindowMax is 0");
+        assertRefused(b -> b.queueGroupWindowMax(100_001), "queueGroupWindowMax is 100,001", "between 1 and 100,000");
+        assertThat(BrokerConfig.builder(DIRECTORY).queueGroupWindowMax(100_000).build().queueGroupWindowMax())
+                .isEqualTo(BrokerConfig.QUEUE_GROUP_WINDOW_MAX_LIMIT);
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param clientId a name for this client in the broker's group listings
  * @param group the consumer group {@link Consumer#subscribe(String)} joins, or {@code null}
  *     when the application always names it in {@link Consumer#subscribe(String, String)}
- * @param ackMode when positions are committed
+ * @param ackMode when positions are committed; {@link Builder#deliveryMode} sets it by the
+ *     guarantee wanted
  * @param autoOffsetReset where a queue without a committed offset starts
  * @param sessionTimeoutMs how long the broker keeps a member whose heartbeats stop
  * @param fetchMaxWaitMs the longest a FETCH long poll parks at the broker
@@ -86,6 +87,20 @@ public record ConsumerConfig(
         checkRange("closeTimeoutMs", closeTimeoutMs, 0, TIMEOUT_MS_MAX);
     }
 
+    /**
+     * The delivery guarantee of {@link #ackMode}: {@link DeliveryMode#AT_MOST_ONCE} for
+     * {@link AckMode#BEFORE_PROCESSING}, {@link DeliveryMode#AT_LEAST_ONCE} for
+     * {@link AckMode#AFTER_PROCESSING}, {@code null} for {@link AckMode#MANUAL} (it depends on when
+     * the application commits).
+     */
+    public DeliveryMode deliveryMode() {
+        return switch (ackMode) {
+            case BEFORE_PROCESSING -> DeliveryMode.AT_MOST_ONCE;
+            case AFTER_PROCESSING -> DeliveryMode.AT_LEAST_ONCE;
+            case MANUAL -> null;
+        };
+    }
+
     /** Defaults for a consumer of the broker at {@code bootstrap} ({@code host:port}). */
     public static Builder builder(String bootstrap) {
         return new Builder(bootstrap);
@@ -139,6 +154,26 @@ public record ConsumerConfig(
         /** Default {@link AckMode#AFTER_PROCESSING}. */
         public Builder ackMode(AckMode ackMode) {
             this.ackMode = ackMode;
+            return this;
+        }
+
+        /**
+         * Sets the {@link #ackMode} that gives {@code deliveryMode}: {@link DeliveryMode#AT_MOST_ONCE}
+         * is {@link AckMode#BEFORE_PROCESSING}, {@link DeliveryMode#AT_LEAST_ONCE} (the default) is
+         * {@link AckMode#AFTER_PROCESSING}. The two settings are one: the later call wins.
+         * {@link AckMode#MANUAL} has no delivery mode (the application decides when to commit).
+         *
+         * @throws IllegalArgumentException for {@link DeliveryMode#EXACTLY_ONCE}, which a plain
+         *     consumer cannot give: use an {@link IdempotentConsumer}
+         */
+        public Builder deliveryMode(DeliveryMode deliveryMode) {
+            this.ackMode = switch (Objects.requireNonNull(deliveryMode, "deliveryMode")) {
+                case AT_MOST_ONCE -> AckMode.BEFORE_PROCESSING;
+                case AT_LEAST_ONCE -> AckMode.AFTER_PROCESSING;
+                case EXACTLY_ONCE -> throw new IllegalArgumentException("deliveryMode EXACTLY_ONCE needs consumer-side"
+                        + " de-duplication, which a plain Consumer does not do: use IdempotentConsumer (it takes this"
+                        + " config with AT_LEAST_ONCE and records processed message ids in your database)");
+            };
             return this;
         }
 

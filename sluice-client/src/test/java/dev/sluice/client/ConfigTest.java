@@ -97,4 +97,24 @@ class ConfigTest {
         assertThatThrownBy(() -> Message.builder("t").timestampMs(-2).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void deliveryModeSetsTheAckModeThatGivesIt() {
+        ConsumerConfig.Builder builder = ConsumerConfig.builder("localhost:1");
+        assertThat(builder.deliveryMode(DeliveryMode.AT_MOST_ONCE).build().ackMode())
+                .isEqualTo(AckMode.BEFORE_PROCESSING);
+        assertThat(builder.deliveryMode(DeliveryMode.AT_LEAST_ONCE).build().ackMode())
+                .isEqualTo(AckMode.AFTER_PROCESSING);
+        assertThat(builder.ackMode(AckMode.BEFORE_PROCESSING).build().deliveryMode())
+                .isEqualTo(DeliveryMode.AT_MOST_ONCE);
+        assertThat(builder.ackMode(AckMode.MANUAL).build().deliveryMode()).isNull();
+        assertThat(ConsumerConfig.builder("localhost:1").build().deliveryMode()).isEqualTo(DeliveryMode.AT_LEAST_ONCE);
+    }
+
+    @Test
+    void plainConsumerRefusesExactlyOnceNamingIdempotentConsumer() {
+        assertThatThrownBy(() -> ConsumerConfig.builder("localhost:1").deliveryMode(DeliveryMode.EXACTLY_ONCE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("EXACTLY_ONCE").hasMessageContaining("IdempotentConsumer");
+    }
 }

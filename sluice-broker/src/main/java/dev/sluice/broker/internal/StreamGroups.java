@@ -51,16 +51,46 @@ public final class StreamGroups implements GroupCoordinator {
     private final OffsetStore offsets;
     private final LongSupplier clockMs;
     private final BooleanSupplier closing;
+    private final Set<String> queueModeGroups;
     private final Map<String, Group> groups = new HashMap<>();
 
+    /**
+     * @param queueModeGroups the names of queue-mode groups (kept by {@link QueueGroups}), which this
+     *     coordinator refuses with GROUP_MODE_MISMATCH; thread-safe
+     */
     public StreamGroups(BrokerConfig config, TopicRegistry topics, QueueReader reader, OffsetStore offsets,
-            LongSupplier clockMs, BooleanSupplier closing) {
+            LongSupplier clockMs, BooleanSupplier closing, Set<String> queueModeGroups) {
         this.config = config;
         this.topics = topics;
         this.reader = reader;
         this.offsets = offsets;
         this.clockMs = clockMs;
         this.closing = closing;
+        this.queueModeGroups = queueModeGroups;
+    }
+
+    /**
+     * Runs {@code claim} under this coordinator's lock when no stream-mode group has the name (no
+     * live members, no committed offsets), so that none can appear meanwhile.
+     *
+     * @throws BrokerException GROUP_MODE_MISMATCH when a stream-mode group has the name
+     */
+    public void claimForQueueMode(String group, Runnable claim) {
+        synchronized (this) {
+            String topic = groups.containsKey(group) ? groups.get(group).topic : offsets.topicOf(group);
+            if (topic != null) {
+                throw new BrokerException(BrokerError.GROUP_MODE_MISMATCH, String.format(
+                        "group %s is a stream-mode group (topic %s); it cannot be used in queue mode", group, topic));
+            }
+            claim.run();
+        }
+    }
+
+    private void checkNotQueueMode(String group) {
+        if (queueModeGroups.contains(group)) {
+            throw new BrokerException(BrokerError.GROUP_MODE_MISMATCH, String.format(
+                    "group %s is a queue-mode group; it cannot be used in stream mode", group));
+        }
     }
 
     @Override
@@ -78,6 +108,7 @@ public final class StreamGroups implements GroupCoordinator {
         Topic topic = topics.require(request.topic());
         long nowMs = clockMs.getAsLong();
         synchronized (this) {
+            checkNotQueueMode(request.group());
             Group group = groups.get(request.group());
             Member member;
             if (request.memberId().isEmpty()) {
@@ -212,6 +243,7 @@ public final class StreamGroups implements GroupCoordinator {
             checkName("group", groupName, false);
             Topic topic = topics.require(topicName);
             synchronized (this) {
+                checkNotQueueMode(groupName);
                 Group group = groups.get(groupName);
                 Member member = null;
                 if (memberId == null || memberId.isEmpty()) {
@@ -330,7 +362,7 @@ public final class StreamGroups implements GroupCoordinator {
                 "member '%s' is not in group %s (its session may have expired): join again", memberId, group));
     }
 
-    private static void checkName(String what, String value, boolean emptyAllowed) {
+    static void checkName(String what, String value, boolean emptyAllowed) {
         if (value == null || (!emptyAllowed && value.isEmpty()) || value.length() > NAME_LENGTH_MAX
                 || CONTROL_CHARACTERS.matcher(value).find()) {
             throw new BrokerException(BrokerError.INVALID_REQUEST, String.format(

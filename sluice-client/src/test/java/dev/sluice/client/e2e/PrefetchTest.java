@@ -76,7 +76,9 @@ class PrefetchTest {
                 producer.send(Message.builder("t").queue(1).value("b-" + i).build());
             }
             producer.flush();
-            Supplier<Consumer> consumers = () -> sluice.consumer(b -> b.group("g")
+            // A long session: this test is about revocation; on a loaded machine a 10 s session can expire,
+            // and an expired member's uncommitted messages are rightly delivered again (at-least-once).
+            Supplier<Consumer> consumers = () -> sluice.consumer(b -> b.group("g").sessionTimeoutMs(120_000)
                     .autoOffsetReset(OffsetReset.EARLIEST).ackMode(AckMode.AFTER_PROCESSING).maxPollMessages(5));
             Consumer owner = consumers.get();
             owner.subscribe("t");

@@ -80,6 +80,9 @@ public final class ConfigKeys {
             "Longest session timeout a consumer may ask for.");
     public static final ConfigKey HEARTBEAT_INTERVAL = number("groups.heartbeatInterval", Type.DURATION, "1s", 10, 3_600_000,
             "How often members heartbeat (capped at a third of their session timeout).");
+    public static final ConfigKey QUEUE_GROUP_WINDOW_MAX = number("groups.queueGroupWindowMax", Type.INT, "10000", 1,
+            100_000, "Most records a queue-mode group tracks per queue past its oldest unfinished one; beyond it nothing "
+                    + "new is delivered from that queue until the oldest is acknowledged or dead-lettered.");
     public static final ConfigKey OFFSETS_SNAPSHOT_INTERVAL = number("offsets.snapshotInterval", Type.DURATION, "1h", 1_000,
             Long.MAX_VALUE / 2, "How often every committed offset is written again, so retention never deletes the latest one.");
 

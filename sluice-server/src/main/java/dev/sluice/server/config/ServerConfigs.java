@@ -41,6 +41,7 @@ public final class ServerConfigs {
                     .sessionTimeoutMsMin(settings.intNumber(ConfigKeys.SESSION_TIMEOUT_MIN))
                     .sessionTimeoutMsMax(settings.intNumber(ConfigKeys.SESSION_TIMEOUT_MAX))
                     .heartbeatIntervalMs(settings.intNumber(ConfigKeys.HEARTBEAT_INTERVAL))
+                    .queueGroupWindowMax(settings.intNumber(ConfigKeys.QUEUE_GROUP_WINDOW_MAX))
                     .offsetsSnapshotIntervalMs(settings.number(ConfigKeys.OFFSETS_SNAPSHOT_INTERVAL))
                     .messageIdWindowMs(settings.number(ConfigKeys.MESSAGE_ID_WINDOW))
                     .messageIdsMax(settings.intNumber(ConfigKeys.MESSAGE_IDS_MAX))
