@@ -5,7 +5,10 @@ import dev.sluice.broker.internal.BrokerTimer;
 import dev.sluice.broker.internal.CompletionExecutor;
 import dev.sluice.broker.internal.FetchService;
 import dev.sluice.broker.internal.LongPoll;
+import dev.sluice.broker.internal.MessageIdRebuild;
+import dev.sluice.broker.internal.MessageIdWindow;
 import dev.sluice.broker.internal.OffsetStore;
+import dev.sluice.broker.internal.ProduceService;
 import dev.sluice.broker.internal.ProducerStateTable;
 import dev.sluice.broker.internal.ProducerStates;
 import dev.sluice.broker.internal.QueueGroups;
@@ -14,12 +17,10 @@ import dev.sluice.broker.internal.StorageErrors;
 import dev.sluice.broker.internal.StreamGroups;
 import dev.sluice.broker.internal.Topic;
 import dev.sluice.broker.internal.TopicRegistry;
-import dev.sluice.record.RecordBatchDescriptor;
 import dev.sluice.storage.AppendResult;
 import dev.sluice.storage.Durability;
 import dev.sluice.storage.LogStore;
 import dev.sluice.storage.QueueId;
-import dev.sluice.storage.StorageFailedException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -55,6 +56,10 @@ public final class Broker implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(Broker.class);
     /** How often the timer looks for expired sessions. */
     static final long SESSION_CHECK_INTERVAL_MS = 100;
+    /** How often message ids past their window leave memory. */
+    static final long MESSAGE_ID_EXPIRY_INTERVAL_MS = 1_000;
+    /** The longest interval between looks for idle producers to expire. */
+    static final long PRODUCER_EXPIRY_INTERVAL_MS_MAX = 60_000;
     /** How long close waits for the final offsets snapshot to be fsynced. */
     private static final long CLOSE_SNAPSHOT_TIMEOUT_MS = 30_000;
 
@@ -70,6 +75,8 @@ public final class Broker implements AutoCloseable {
     private final BrokerTimer timer;
     private final CompletionExecutor completion;
     private final ProducerStates producerStates;
+    private final MessageIdWindow messageIds;
+    private final ProduceService produces;
     private final LongSupplier clockMs;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -89,8 +96,13 @@ public final class Broker implements AutoCloseable {
         this.queueGroups = QueueGroups.load(new QueueGroups.Context(config, store, topics, reader, groups,
                 queueModeNames, longPoll, completion, metrics, clockMs, closed::get, this::appendDurable));
         this.fetches = new FetchService(config, reader, longPoll, metrics);
-        this.producerStates = ProducerStates.load(config.dataDirectory(), store);
+        this.messageIds = new MessageIdWindow(config.messageIdsMax());
+        MessageIdRebuild rebuild = new MessageIdRebuild(topics, clockMs.getAsLong(), config.messageIdsMax());
+        this.producerStates = ProducerStates.load(config.dataDirectory(), store, rebuild);
+        rebuild.finish(messageIds);
         this.clockMs = clockMs;
+        this.produces = new ProduceService(store, topics, producerStates, messageIds, longPoll, metrics, completion,
+                clockMs);
     }
 
     /** Opens the broker with the system clock. */
@@ -129,6 +141,10 @@ public final class Broker implements AutoCloseable {
                         LOGGER.warn("committed offsets snapshot failed: {}", StorageErrors.unwrapMessage(failure));
                     }
                 }));
+        timer.schedulePeriodic("message-id expiry", MESSAGE_ID_EXPIRY_INTERVAL_MS,
+                () -> messageIds.expire(clockMs.getAsLong()));
+        timer.schedulePeriodic("producer state expiry",
+                Math.min(PRODUCER_EXPIRY_INTERVAL_MS_MAX, config.producerIdExpirationMs()), this::expireProducers);
         timer.schedulePeriodic("queue group sweep", QueueGroups.SWEEP_INTERVAL_MS, queueGroups::sweep);
         timer.schedulePeriodic("queue groups snapshot", config.offsetsSnapshotIntervalMs(), () -> queueGroups
                 .snapshot().whenComplete((ignored, failure) -> {
@@ -163,6 +179,7 @@ public final class Broker implements AutoCloseable {
     public void deleteTopic(String topic) {
         checkOpen();
         Topic deleted = topics.delete(topic);
+        messageIds.onTopicDeleted(topic);
         groups.onTopicDeleted(topic).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOGGER.warn("tombstones for the offsets of deleted topic {} failed: {}", topic,
@@ -238,9 +255,13 @@ public final class Broker implements AutoCloseable {
      * {@link Acks#DURABLE} or a {@link TopicFlushPolicy#SYNC} topic; fails with a
      * {@link BrokerException}: UNKNOWN_TOPIC, UNKNOWN_QUEUE, INVALID_BATCH, BATCH_TOO_LARGE,
      * STORAGE_FULL, STORAGE_FAILED, SHUTTING_DOWN, and for an idempotent batch (producer id >= 0)
-     * OUT_OF_ORDER_SEQUENCE or INVALID_PRODUCER_EPOCH; a duplicate of one of the producer's last
-     * {@value ProducerStateTable#BATCHES_KEPT} batches on the queue completes with the first append's
-     * offsets and is not stored again. Blocks while the storage append queue is full.
+     * OUT_OF_ORDER_SEQUENCE or INVALID_PRODUCER_EPOCH. The batch is validated first (a corrupt batch
+     * is INVALID_BATCH whatever its header says). A duplicate of one of the producer's last
+     * {@value ProducerStateTable#BATCHES_KEPT} batches on the queue completes with the first
+     * append's answer and is not stored again. On a topic with a message-id window, records whose
+     * message id is in the window are dropped and listed in {@link ProduceResult#duplicates()}; the
+     * others are stored (in a batch rebuilt without the duplicates). Blocks while the storage append
+     * queue is full.
      */
     public CompletableFuture<ProduceResult> produce(String topic, int queue, ByteBuffer batch, Acks acks) {
         Topic found;
@@ -251,80 +272,8 @@ public final class Broker implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         boolean flushed = acks == Acks.DURABLE || found.info().flushPolicy() == TopicFlushPolicy.SYNC;
-        QueueId id = found.queueId(queue);
-        int bytes = batch.remaining();
         Durability durability = flushed ? Durability.FLUSHED : Durability.WRITTEN;
-        if (batch.remaining() >= RecordBatchDescriptor.HEADER_BYTES
-                && RecordBatchDescriptor.producerId(batch, batch.position()) >= 0) {
-            return produceIdempotent(id, batch, durability);
-        }
-        return answer(id, bytes, startAppend(id, batch, durability));
-    }
-
-    private CompletableFuture<ProduceResult> answer(QueueId id, int bytes, CompletableFuture<AppendResult> append) {
-        // Runs on the writer or flusher thread: only counters and a wake-up hand-off.
-        append.whenComplete((result, failure) -> {
-            if (result != null) {
-                metrics.onAppended(result.lastOffset() - result.baseOffset() + 1, bytes);
-                longPoll.onAppend(id);
-            } else if (StorageErrors.unwrap(failure) instanceof StorageFailedException failed) {
-                metrics.onStorageFailed(failed.getMessage());
-            }
-        });
-        return toProduceResult(append);
-    }
-
-    private CompletableFuture<ProduceResult> toProduceResult(CompletableFuture<AppendResult> append) {
-        return append.handleAsync((result, failure) -> {
-            if (failure != null) {
-                throw StorageErrors.toBrokerException(failure);
-            }
-            return new ProduceResult(result.baseOffset(), result.lastOffset(), result.appendTimeMs());
-        }, completion);
-    }
-
-    private CompletableFuture<AppendResult> startAppend(QueueId id, ByteBuffer batch, Durability durability) {
-        try {
-            return store.append(id, batch, durability);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /**
-     * Checks an idempotent batch's producer epoch and sequence against the queue's
-     * {@link ProducerStateTable} and appends it; a duplicate of one of the producer's last batches
-     * is answered with the first append's offsets and not stored again.
-     */
-    private CompletableFuture<ProduceResult> produceIdempotent(QueueId id, ByteBuffer batch, Durability durability) {
-        int start = batch.position();
-        int bytes = batch.remaining();
-        long producerId = RecordBatchDescriptor.producerId(batch, start);
-        int baseSequence = RecordBatchDescriptor.baseSequence(batch, start);
-        ProducerStateTable table = producerStates.table(id);
-        List<CompletableFuture<AppendResult>> started = new ArrayList<>(1);
-        ProducerStateTable.Check check = table.checkAndAppend(producerId,
-                RecordBatchDescriptor.producerEpoch(batch, start), baseSequence,
-                RecordBatchDescriptor.lastOffsetDelta(batch, start), clockMs.getAsLong(), () -> {
-                    started.add(startAppend(id, batch, durability));
-                    return started.get(0);
-                });
-        return switch (check.outcome()) {
-            case APPEND -> {
-                CompletableFuture<AppendResult> append = started.get(0);
-                append.whenComplete((result, failure) -> {
-                    if (failure != null) {
-                        table.onAppendFailed(producerId, baseSequence, append);
-                    }
-                });
-                yield answer(id, bytes, append);
-            }
-            case DUPLICATE -> toProduceResult(check.duplicateOf());
-            case OUT_OF_ORDER_SEQUENCE -> CompletableFuture.failedFuture(
-                    new BrokerException(BrokerError.OUT_OF_ORDER_SEQUENCE, check.message() + " (" + id + ")"));
-            case INVALID_PRODUCER_EPOCH -> CompletableFuture.failedFuture(
-                    new BrokerException(BrokerError.INVALID_PRODUCER_EPOCH, check.message() + " (" + id + ")"));
-        };
+        return produces.produce(found, queue, batch, durability);
     }
 
     /**
@@ -396,6 +345,11 @@ public final class Broker implements AutoCloseable {
         return groups;
     }
 
+    /** The message-id window's counters. */
+    public MessageIdStats messageIdStats() {
+        return messageIds.stats();
+    }
+
     /**
      * Queue-mode consumer groups: any receiver gets any message, per-message acknowledgement,
      * redelivery after a visibility timeout, dead-lettering after max attempts, optional FIFO per key.
@@ -459,6 +413,21 @@ public final class Broker implements AutoCloseable {
         return groups.expireSessions();
     }
 
+    /** Expires idempotent producers idle for {@code producerIdExpirationMs}; returns how many entries left. */
+    int expireProducers() {
+        int expired = producerStates.expire(clockMs.getAsLong() - config.producerIdExpirationMs());
+        if (expired > 0) {
+            LOGGER.info("idle producers expired: entryCount={} producerIdExpirationMs={}", expired,
+                    config.producerIdExpirationMs());
+        }
+        return expired;
+    }
+
+    /** Drops message ids past their window now; returns how many. */
+    int expireMessageIds() {
+        return messageIds.expire(clockMs.getAsLong());
+    }
+
     /** Runs the queue groups' sweep now (tests drive time with an injected clock). */
     int sweepQueueGroups() {
         return queueGroups.sweep();
@@ -475,7 +444,12 @@ public final class Broker implements AutoCloseable {
      */
     private CompletableFuture<AppendResult> appendDurable(QueueId id, ByteBuffer batch) {
         int bytes = batch.remaining();
-        CompletableFuture<AppendResult> append = startAppend(id, batch, Durability.FLUSHED);
+        CompletableFuture<AppendResult> append;
+        try {
+            append = store.append(id, batch, Durability.FLUSHED);
+        } catch (RuntimeException e) {
+            append = CompletableFuture.failedFuture(e);
+        }
         append.whenComplete((result, failure) -> {
             if (result != null) {
                 metrics.onAppended(result.lastOffset() - result.baseOffset() + 1, bytes);

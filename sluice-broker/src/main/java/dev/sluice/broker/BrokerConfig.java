@@ -29,6 +29,12 @@ import java.util.Objects;
  * @param queueGroupWindowMax the most records a queue-mode group tracks per queue beyond its start
  *     offset (every record below it is done); beyond it nothing new is delivered until the start
  *     offset moves: bounds the ack tracker's memory and the work of each receive
+ * @param messageIdWindowMs how long a message id is remembered for de-duplication, for topics that
+ *     do not set their own window; 0 turns the window off for them
+ * @param messageIdsMax the most message ids remembered across all topics; beyond it the oldest leave
+ *     before their window ends (counted in {@link MessageIdStats#idsEvicted()})
+ * @param producerIdExpirationMs how long an idempotent producer's state is kept on a queue after its
+ *     last batch there; an expired producer's next batch is accepted at any sequence
  */
 public record BrokerConfig(
         StorageConfig storage,
@@ -45,7 +51,10 @@ public record BrokerConfig(
         long retentionCheckIntervalMs,
         int groupCountMax,
         int groupMembersMax,
-        int queueGroupWindowMax) {
+        int queueGroupWindowMax,
+        long messageIdWindowMs,
+        int messageIdsMax,
+        long producerIdExpirationMs) {
     /** The most {@link #queueGroupWindowMax}: bounds a queue-mode group's memory per queue (about 100 bytes a tracked record). */
     public static final int QUEUE_GROUP_WINDOW_MAX_LIMIT = 100_000;
 
@@ -71,6 +80,9 @@ public record BrokerConfig(
         check(groupMembersMax >= 1, "groupMembersMax", groupMembersMax, "at least 1");
         check(queueGroupWindowMax >= 1 && queueGroupWindowMax <= QUEUE_GROUP_WINDOW_MAX_LIMIT, "queueGroupWindowMax",
                 queueGroupWindowMax, "between 1 and " + String.format("%,d", QUEUE_GROUP_WINDOW_MAX_LIMIT));
+        check(messageIdWindowMs >= 0, "messageIdWindowMs", messageIdWindowMs, "0 (off) or more");
+        check(messageIdsMax >= 1, "messageIdsMax", messageIdsMax, "at least 1");
+        check(producerIdExpirationMs >= 1, "producerIdExpirationMs", producerIdExpirationMs, "at least 1");
     }
 
     private static void check(boolean ok, String key, long actual, String rule) {
@@ -109,6 +121,9 @@ public record BrokerConfig(
         private int groupCountMax = 10_000;
         private int groupMembersMax = 1_000;
         private int queueGroupWindowMax = 10_000;
+        private long messageIdWindowMs = 600_000;
+        private int messageIdsMax = 1_000_000;
+        private long producerIdExpirationMs = 7L * 24 * 3_600_000;
 
         private Builder(Path dataDirectory) {
             this.storage = StorageConfig.builder(dataDirectory).flushPolicy(FlushPolicy.ASYNC).build();
@@ -189,11 +204,26 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder messageIdWindowMs(long value) {
+            messageIdWindowMs = value;
+            return this;
+        }
+
+        public Builder messageIdsMax(int value) {
+            messageIdsMax = value;
+            return this;
+        }
+
+        public Builder producerIdExpirationMs(long value) {
+            producerIdExpirationMs = value;
+            return this;
+        }
+
         public BrokerConfig build() {
             return new BrokerConfig(storage, autoCreateTopics, defaultQueueCount, queueCountMax, topicCountMax,
                     fetchMaxWaitMsMax, parkedFetchesMax, sessionTimeoutMsMin, sessionTimeoutMsMax, heartbeatIntervalMs,
                     offsetsSnapshotIntervalMs, retentionCheckIntervalMs, groupCountMax, groupMembersMax,
-                    queueGroupWindowMax);
+                    queueGroupWindowMax, messageIdWindowMs, messageIdsMax, producerIdExpirationMs);
         }
     }
 }

@@ -31,6 +31,9 @@ class BrokerConfigTest {
         assertThat(config.groupCountMax()).isEqualTo(10_000);
         assertThat(config.groupMembersMax()).isEqualTo(1_000);
         assertThat(config.queueGroupWindowMax()).isEqualTo(10_000);
+        assertThat(config.messageIdWindowMs()).isEqualTo(600_000);
+        assertThat(config.messageIdsMax()).isEqualTo(1_000_000);
+        assertThat(config.producerIdExpirationMs()).isEqualTo(7L * 24 * 3_600_000);
     }
 
     @Test
@@ -49,6 +52,9 @@ class BrokerConfigTest {
         assertRefused(b -> b.retentionCheckIntervalMs(0), "retentionCheckIntervalMs is 0");
         assertRefused(b -> b.groupCountMax(0), "groupCountMax is 0");
         assertRefused(b -> b.groupMembersMax(0), "groupMembersMax is 0");
+        assertRefused(b -> b.messageIdWindowMs(-1), "messageIdWindowMs is -1");
+        assertRefused(b -> b.messageIdsMax(0), "messageIdsMax is 0");
+        assertRefused(b -> b.producerIdExpirationMs(0), "producerIdExpirationMs is 0");
         assertRefused(b -> b.storage(null), "storage");
         assertRefused(b -> b.queueGroupWindowMax(0), "queueGroupWindowMax is 0");
         assertRefused(b -> b.queueGroupWindowMax(100_001), "queueGroupWindowMax is 100,001", "between 1 and 100,000");

@@ -105,6 +105,50 @@ class IdempotentProduceTest {
     }
 
     @Test
+    void corruptIdempotentBatchIsAnInvalidBatchNotASequenceAnswer() {
+        try (Broker broker = open()) {
+            broker.createTopic(TopicSpec.of("orders", 1));
+            long producerId = broker.initProducerId();
+            ByteBuffer first = batch(producerId, 0, 0, "a");
+            broker.produce("orders", 0, first.duplicate(), Acks.LEADER).join();
+            // A retry of the first batch (a duplicate by its header) with a flipped byte in its records.
+            ByteBuffer corrupt = ByteBuffer.allocate(first.remaining()).put(first.duplicate()).flip();
+            corrupt.put(corrupt.limit() - 1, (byte) (corrupt.get(corrupt.limit() - 1) ^ 0x01));
+
+            assertThat(errorOf(() -> broker.produce("orders", 0, corrupt, Acks.LEADER).join()))
+                    .isEqualTo(BrokerError.INVALID_BATCH);
+            ByteBuffer gapCorrupt = batch(producerId, 0, 7, "x");
+            gapCorrupt.put(gapCorrupt.limit() - 1, (byte) (gapCorrupt.get(gapCorrupt.limit() - 1) ^ 0x01));
+            assertThat(errorOf(() -> broker.produce("orders", 0, gapCorrupt, Acks.LEADER).join()))
+                    .isEqualTo(BrokerError.INVALID_BATCH);
+        }
+    }
+
+    @Test
+    void idleProducersAreExpiredByTheTimerAfterProducerIdExpirationMs() {
+        try (Broker broker = Broker.open(TestBrokers.config(directory).producerIdExpirationMs(50).build(), clock)) {
+            broker.createTopic(TopicSpec.of("orders", 1));
+            long producerId = broker.initProducerId();
+            broker.produce("orders", 0, batch(producerId, 0, 0, "a"), Acks.LEADER).join();
+            assertThat(errorOf(() -> broker.produce("orders", 0, batch(producerId, 0, 5, "x"), Acks.LEADER).join()))
+                    .isEqualTo(BrokerError.OUT_OF_ORDER_SEQUENCE);
+
+            clock.advance(51);
+
+            // The timer (every 50 ms here) drops the idle producer: its next batch is accepted at any sequence.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                try {
+                    broker.produce("orders", 0, batch(producerId, 0, 5, "x"), Acks.LEADER).join();
+                    return true;
+                } catch (CompletionException e) {
+                    return false;
+                }
+            });
+            assertThat(TestBrokers.values(broker.read("orders", 0, 0, 1 << 20).batches())).containsExactly("a", "x");
+        }
+    }
+
+    @Test
     void stateAndProducerIdsSurviveARestart() {
         long producerId;
         ByteBuffer first;

@@ -62,6 +62,10 @@ final class PerfCommand {
         @Option(names = "--seconds", defaultValue = "120", description = "Stop after this long at most (default ${DEFAULT-VALUE}).")
         int seconds;
 
+        @Option(names = "--message-id-window-ms", defaultValue = "-1",
+                description = "Message-id window of topics this command creates, in ms; 0 off (default: the broker's).")
+        long messageIdWindowMs;
+
         List<String> topics() {
             if (topicCount <= 1) {
                 return List.of(topic);
@@ -79,7 +83,7 @@ final class PerfCommand {
                 int created = 0;
                 for (String name : topics()) {
                     if (!existing.contains(name)) {
-                        admin.createTopic(name, queues);
+                        admin.createTopic(name, queues, -1, Admin.FlushPolicy.BROKER_DEFAULT, messageIdWindowMs);
                         created++;
                     }
                 }
@@ -123,6 +127,9 @@ final class PerfCommand {
         @Option(names = "--rate", defaultValue = "0", description = "Messages per second, 0 for as fast as possible.")
         long rate;
 
+        @Option(names = "--message-ids", description = "Give each message a unique message id (to measure the window's cost).")
+        boolean messageIds;
+
         @Spec
         CommandSpec spec;
 
@@ -130,6 +137,7 @@ final class PerfCommand {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             workload.createTopics(err);
+            String idPrefix = UUID.randomUUID() + "-";
             List<String> topics = workload.topics();
             byte[] value = new byte[workload.size];
             ThreadLocalRandom.current().nextBytes(value);
@@ -140,7 +148,9 @@ final class PerfCommand {
                 long startNs = System.nanoTime();
                 for (long i = 0; i < workload.messages && System.nanoTime() < deadlineNs; i++) {
                     pace(startNs, i, rate);
-                    Message message = Message.of(topics.get((int) (i % topics.size())), value);
+                    String topic = topics.get((int) (i % topics.size()));
+                    Message message = messageIds ? Message.builder(topic).value(value).messageId(idPrefix + i).build()
+                            : Message.of(topic, value);
                     if (producerOptions.acks == Acks.NONE) {
                         producer.sendOneway(message);
                         report.record(value.length, -1);

@@ -36,13 +36,18 @@ final class TopicCommand {
                 description = "Flush policy: ${COMPLETION-CANDIDATES} (sync: every append waits for an fsync).")
         Admin.FlushPolicy flush;
 
+        @Option(names = "--message-id-window-ms", defaultValue = "-1",
+                description = "How long message ids are remembered for de-duplication, in ms; 0 off "
+                        + "(default: the broker's topics.messageIdWindow).")
+        long messageIdWindowMs;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             try (Admin admin = client.admin()) {
-                admin.createTopic(name, queues, retentionMs, flush);
+                admin.createTopic(name, queues, retentionMs, flush, messageIdWindowMs);
             }
             spec.commandLine().getOut().println("created topic " + name + " with " + queues + " queues");
             return 0;
@@ -85,8 +90,10 @@ final class TopicCommand {
             PrintWriter out = spec.commandLine().getOut();
             try (Admin admin = client.admin()) {
                 Admin.TopicDescription topic = admin.describeTopic(name);
-                out.printf("topic %s: %d queues, retention %s, flush %s, created %s%n", topic.topic(), topic.queueCount(),
-                        topic.retentionMs() < 0 ? "broker default" : topic.retentionMs() + " ms", topic.flushPolicy(),
+                out.printf("topic %s: %d queues, retention %s, flush %s, message-id window %s, created %s%n", topic.topic(),
+                        topic.queueCount(), topic.retentionMs() < 0 ? "broker default" : topic.retentionMs() + " ms",
+                        topic.flushPolicy(), topic.messageIdWindowMs() < 0 ? "broker default"
+                                : topic.messageIdWindowMs() == 0 ? "off" : topic.messageIdWindowMs() + " ms",
                         Instant.ofEpochMilli(topic.createdAtMs()));
                 out.printf("%6s %14s %14s %14s%n", "queue", "start", "end", "records");
                 long total = 0;

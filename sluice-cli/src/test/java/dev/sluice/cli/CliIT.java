@@ -94,6 +94,20 @@ class CliIT {
     }
 
     @Test
+    void topicCreateTakesAMessageIdWindowThatDescribeShows() throws Exception {
+        startServer();
+
+        Result created = sluice("", "topic", "create", "payments", "--queues", "1", "--message-id-window-ms", "0");
+        Result described = sluice("", "topic", "describe", "payments");
+        Result bad = sluice("", "topic", "create", "other", "--message-id-window-ms", "-5");
+
+        assertThat(created.exitCode()).isZero();
+        assertThat(described.stdout()).contains("message-id window off");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.stderr()).contains("INVALID_CONFIG").contains("messageIdWindowMs is -5");
+    }
+
+    @Test
     void errorsAreOneLineWithTheReasonAndExitCodeOne() throws Exception {
         startServer();
 

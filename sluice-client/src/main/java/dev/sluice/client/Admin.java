@@ -44,6 +44,15 @@ public interface Admin extends AutoCloseable {
      */
     void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy);
 
+    /**
+     * Creates a topic with its own message-id window.
+     *
+     * @param messageIdWindowMs how long the broker remembers message ids for de-duplication: -1 the
+     *     broker's ({@code topics.messageIdWindow}), 0 off, else milliseconds
+     * @throws SluiceException {@code TOPIC_EXISTS}, {@code INVALID_TOPIC}, {@code INVALID_CONFIG}
+     */
+    void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy, long messageIdWindowMs);
+
     /** Deletes a topic; its messages are unreadable at once. */
     void deleteTopic(String topic);
 
@@ -87,9 +96,9 @@ public interface Admin extends AutoCloseable {
     /** A queue's first readable offset and the offset its next message gets. */
     record QueueOffsets(int queue, long startOffset, long endOffset) {}
 
-    /** A topic's settings and queues. */
+    /** A topic's settings and queues; {@code messageIdWindowMs} -1: the broker's window, 0: off. */
     record TopicDescription(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy,
-            long createdAtMs, List<QueueOffsets> queues) {}
+            long createdAtMs, long messageIdWindowMs, List<QueueOffsets> queues) {}
 
     /** A group, the topic it reads and its member count. */
     record GroupInfo(String group, String topic, int memberCount) {}

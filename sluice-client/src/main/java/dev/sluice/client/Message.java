@@ -1,5 +1,6 @@
 package dev.sluice.client;
 
+import dev.sluice.record.ReservedHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,11 @@ import java.util.Objects;
  * <p>Without an explicit queue the producer chooses one: messages with a key go to the queue
  * {@code hash(key) mod queueCount} (a stable hash: the same key always lands in the same queue
  * while the queue count stays), messages without a key are spread over the queues.
+ *
+ * <p>A message may carry a message id ({@link Builder#messageId}): on a topic with a message-id
+ * window, the broker stores the first message with an id and acknowledges later ones with the same
+ * id within the window without storing them ({@link SendResult#duplicate()}), whichever producer
+ * sends them. The id travels as the header {@value ReservedHeaders#MESSAGE_ID}.
  *
  * <p>Immutable by contract: byte arrays are not copied (the producer encodes them later, on
  * another thread), so do not change an array after passing it in. Thread-safe.
@@ -41,6 +47,19 @@ public record Message(String topic, byte[] key, byte[] value, List<Header> heade
         if (queue < ANY_QUEUE) {
             throw new IllegalArgumentException("queue " + queue + " is negative");
         }
+    }
+
+    /** The longest message id: 255 bytes of UTF-8. */
+    public static final int MESSAGE_ID_BYTES_MAX = 255;
+
+    /** The message id (the first {@value ReservedHeaders#MESSAGE_ID} header, as UTF-8), or {@code null}. */
+    public String messageId() {
+        for (Header header : headers) {
+            if (header.key().equals(ReservedHeaders.MESSAGE_ID)) {
+                return header.valueAsString();
+            }
+        }
+        return null;
     }
 
     /** A message with a UTF-8 value and no key. */
@@ -138,6 +157,24 @@ public record Message(String topic, byte[] key, byte[] value, List<Header> heade
         /** Adds a header with a UTF-8 value. */
         public Builder header(String key, String value) {
             headers.add(Header.of(key, value));
+            return this;
+        }
+
+        /**
+         * Sets the message id the broker's message-id window de-duplicates on: 1 to 255 bytes of
+         * UTF-8, unique per topic among the messages that must be stored once. Replaces an id set before.
+         *
+         * @throws IllegalArgumentException for an empty id or one longer than 255 bytes
+         */
+        public Builder messageId(String messageId) {
+            java.util.Objects.requireNonNull(messageId, "messageId");
+            byte[] bytes = messageId.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < 1 || bytes.length > MESSAGE_ID_BYTES_MAX) {
+                throw new IllegalArgumentException(String.format(
+                        "message id of %,d UTF-8 bytes; an id is 1 to %d bytes", bytes.length, MESSAGE_ID_BYTES_MAX));
+            }
+            headers.removeIf(header -> header.key().equals(ReservedHeaders.MESSAGE_ID));
+            headers.add(new Header(ReservedHeaders.MESSAGE_ID, bytes));
             return this;
         }
 

@@ -6,19 +6,28 @@ import java.util.Objects;
 
 /**
  * CREATE_TOPIC request: {@code queueCount} in 1 to topics.queueCountMax; {@code retentionMs} -1
- * for the broker's ({@link #RETENTION_MS_BROKER_DEFAULT}).
+ * for the broker's ({@link #RETENTION_MS_BROKER_DEFAULT}); {@code messageIdWindowMs} -1 for the
+ * broker's ({@link #MESSAGE_ID_WINDOW_MS_BROKER_DEFAULT}), 0 for off.
  */
 public record CreateTopicRequest(
         String topic,
         int queueCount,
         long retentionMs,
-        TopicFlushPolicy flushPolicy) implements Request {
+        TopicFlushPolicy flushPolicy,
+        long messageIdWindowMs) implements Request {
     /** {@code retentionMs} meaning "the broker's retention". */
     public static final long RETENTION_MS_BROKER_DEFAULT = -1;
+    /** {@code messageIdWindowMs} meaning "the broker's window". */
+    public static final long MESSAGE_ID_WINDOW_MS_BROKER_DEFAULT = -1;
 
     public CreateTopicRequest {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(flushPolicy, "flushPolicy");
+    }
+
+    /** A request for the broker's message-id window. */
+    public CreateTopicRequest(String topic, int queueCount, long retentionMs, TopicFlushPolicy flushPolicy) {
+        this(topic, queueCount, retentionMs, flushPolicy, MESSAGE_ID_WINDOW_MS_BROKER_DEFAULT);
     }
 
     @Override
@@ -32,6 +41,7 @@ public record CreateTopicRequest(
         out.writeInt(queueCount);
         out.writeLong(retentionMs);
         out.writeByte(flushPolicy.value());
+        out.writeLong(messageIdWindowMs);
     }
 
     /** Decodes a request body, consuming {@code in} exactly. */
@@ -41,7 +51,8 @@ public record CreateTopicRequest(
         long retentionMs = Fields.readInt64(in, "CreateTopicRequest.retentionMs");
         TopicFlushPolicy flushPolicy =
                 TopicFlushPolicy.forValue(Fields.readInt8(in, "CreateTopicRequest.flushPolicy"));
+        long messageIdWindowMs = Fields.readInt64(in, "CreateTopicRequest.messageIdWindowMs");
         Fields.checkConsumed(in, "CREATE_TOPIC request");
-        return new CreateTopicRequest(topic, queueCount, retentionMs, flushPolicy);
+        return new CreateTopicRequest(topic, queueCount, retentionMs, flushPolicy, messageIdWindowMs);
     }
 }

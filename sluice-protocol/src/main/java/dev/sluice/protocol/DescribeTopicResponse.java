@@ -5,7 +5,10 @@ import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Objects;
 
-/** DESCRIBE_TOPIC response: the topic's settings and each queue's offsets. */
+/**
+ * DESCRIBE_TOPIC response: the topic's settings and each queue's offsets; {@code messageIdWindowMs}
+ * as the topic was created (-1: the broker's window, 0: off).
+ */
 public record DescribeTopicResponse(
         ErrorCode errorCode,
         String errorMessage,
@@ -13,6 +16,7 @@ public record DescribeTopicResponse(
         long retentionMs,
         TopicFlushPolicy flushPolicy,
         long createdAtMs,
+        long messageIdWindowMs,
         List<Queue> queues) implements Response {
     public DescribeTopicResponse {
         Fields.checkErrorHeader(errorCode, errorMessage);
@@ -22,15 +26,26 @@ public record DescribeTopicResponse(
         }
     }
 
-    /** A successful response. */
+    /** A successful response for a topic with the broker's message-id window. */
     public static DescribeTopicResponse success(
             int queueCount,
             long retentionMs,
             TopicFlushPolicy flushPolicy,
             long createdAtMs,
             List<Queue> queues) {
+        return success(queueCount, retentionMs, flushPolicy, createdAtMs, -1, queues);
+    }
+
+    /** A successful response. */
+    public static DescribeTopicResponse success(
+            int queueCount,
+            long retentionMs,
+            TopicFlushPolicy flushPolicy,
+            long createdAtMs,
+            long messageIdWindowMs,
+            List<Queue> queues) {
         return new DescribeTopicResponse(
-                ErrorCode.NONE, null, queueCount, retentionMs, flushPolicy, createdAtMs, queues);
+                ErrorCode.NONE, null, queueCount, retentionMs, flushPolicy, createdAtMs, messageIdWindowMs, queues);
     }
 
     /**
@@ -39,7 +54,7 @@ public record DescribeTopicResponse(
      */
     public static DescribeTopicResponse error(ErrorCode errorCode, String errorMessage) {
         Fields.checkIsError(errorCode);
-        return new DescribeTopicResponse(errorCode, errorMessage, 0, 0L, null, 0L, List.of());
+        return new DescribeTopicResponse(errorCode, errorMessage, 0, 0L, null, 0L, 0L, List.of());
     }
 
     @Override
@@ -56,6 +71,7 @@ public record DescribeTopicResponse(
         out.writeLong(retentionMs);
         out.writeByte(flushPolicy.value());
         out.writeLong(createdAtMs);
+        out.writeLong(messageIdWindowMs);
         out.writeInt(queues.size());
         for (Queue element : queues) {
             element.encode(out);
@@ -74,11 +90,12 @@ public record DescribeTopicResponse(
         TopicFlushPolicy flushPolicy =
                 TopicFlushPolicy.forValue(Fields.readInt8(in, "DescribeTopicResponse.flushPolicy"));
         long createdAtMs = Fields.readInt64(in, "DescribeTopicResponse.createdAtMs");
+        long messageIdWindowMs = Fields.readInt64(in, "DescribeTopicResponse.messageIdWindowMs");
         List<Queue> queues =
                 Fields.readArray(
                         in, "DescribeTopicResponse.queues", Queue.BYTES_MIN, Queue::decode);
         Fields.checkConsumed(in, "DESCRIBE_TOPIC response");
-        return success(queueCount, retentionMs, flushPolicy, createdAtMs, queues);
+        return success(queueCount, retentionMs, flushPolicy, createdAtMs, messageIdWindowMs, queues);
     }
 
     /** One queue: its start offset (first readable) and end offset (the next record's). */

@@ -60,18 +60,27 @@ public record ProduceResponse(
 
     /**
      * The outcome for one entry of the request, in request order: the offset given to the batch's
-     * first record and the broker's append time, or an error.
+     * first stored record and the broker's append time, or an error; {@code duplicates} lists the
+     * records the topic's message-id window dropped (the others were stored in order from
+     * {@code baseOffset}; -1 when none was).
      */
     public record Entry(
             int queue,
             ErrorCode errorCode,
             String errorMessage,
             long baseOffset,
-            long appendTimeMs) {
-        static final int BYTES_MIN = 24;
+            long appendTimeMs,
+            List<Duplicate> duplicates) {
+        static final int BYTES_MIN = 28;
 
         public Entry {
             Objects.requireNonNull(errorCode, "errorCode");
+            duplicates = List.copyOf(duplicates);
+        }
+
+        /** An entry without duplicates. */
+        public Entry(int queue, ErrorCode errorCode, String errorMessage, long baseOffset, long appendTimeMs) {
+            this(queue, errorCode, errorMessage, baseOffset, appendTimeMs, List.of());
         }
 
         void encode(ByteBuf out) {
@@ -80,6 +89,10 @@ public record ProduceResponse(
             Fields.writeNullableString(out, errorMessage, "ProduceResponse.Entry.errorMessage");
             out.writeLong(baseOffset);
             out.writeLong(appendTimeMs);
+            out.writeInt(duplicates.size());
+            for (Duplicate duplicate : duplicates) {
+                duplicate.encode(out);
+            }
         }
 
         static Entry decode(ByteBuf in) {
@@ -89,7 +102,30 @@ public record ProduceResponse(
                     Fields.readNullableString(in, "ProduceResponse.Entry.errorMessage");
             long baseOffset = Fields.readInt64(in, "ProduceResponse.Entry.baseOffset");
             long appendTimeMs = Fields.readInt64(in, "ProduceResponse.Entry.appendTimeMs");
-            return new Entry(queue, errorCode, errorMessage, baseOffset, appendTimeMs);
+            List<Duplicate> duplicates =
+                    Fields.readArray(in, "ProduceResponse.Entry.duplicates", Duplicate.BYTES, Duplicate::decode);
+            return new Entry(queue, errorCode, errorMessage, baseOffset, appendTimeMs, duplicates);
+        }
+    }
+
+    /**
+     * A record the message-id window dropped: its index in the batch, and the queue and offset of
+     * the earlier message with its id (offset -1 when the broker does not know it).
+     */
+    public record Duplicate(int index, int queue, long offset) {
+        static final int BYTES = 16;
+
+        void encode(ByteBuf out) {
+            out.writeInt(index);
+            out.writeInt(queue);
+            out.writeLong(offset);
+        }
+
+        static Duplicate decode(ByteBuf in) {
+            int index = Fields.readInt32(in, "ProduceResponse.Duplicate.index");
+            int queue = Fields.readInt32(in, "ProduceResponse.Duplicate.queue");
+            long offset = Fields.readInt64(in, "ProduceResponse.Duplicate.offset");
+            return new Duplicate(index, queue, offset);
         }
     }
 }

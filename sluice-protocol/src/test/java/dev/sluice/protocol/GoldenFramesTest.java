@@ -44,6 +44,51 @@ class GoldenFramesTest {
     }
 
     @Test
+    void createTopicRequestFrameCarriesTheMessageIdWindow() {
+        CreateTopicRequest request = new CreateTopicRequest("t", 2, -1, TopicFlushPolicy.SYNC, 600_000);
+        String golden = ""
+                + "00000022"            // length 34: 10 header + 24 body
+                + "0002" + "0001"       // api CREATE_TOPIC, version 1
+                + "00000003"            // correlation id 3
+                + "0000"                // flags: none
+                + "0001" + "74"         // topic "t"
+                + "00000002"            // queueCount 2
+                + "ffffffffffffffff"    // retentionMs -1 (the broker's)
+                + "02"                  // flushPolicy SYNC
+                + "00000000000927c0";   // messageIdWindowMs 600,000
+        assertRequestFrame(Frames.encodeRequest(ALLOCATOR, 3, request), golden, request);
+    }
+
+    @Test
+    void produceResponseFrameListsDuplicates() {
+        ProduceResponse response = ProduceResponse.success(List.of(new ProduceResponse.Entry(1, ErrorCode.NONE, null,
+                7, 9, List.of(new ProduceResponse.Duplicate(2, 0, 5)))));
+        String golden = ""
+                + "0000003e"            // length 62: 10 header + 52 body
+                + "0006" + "0001"       // api PRODUCE, version 1
+                + "00000004"            // correlation id 4
+                + "0001"                // flags: RESPONSE
+                + "0000" + "ffff"       // errorCode NONE, errorMessage null
+                + "00000001"            // entries: 1
+                + "00000001"            //   queue 1
+                + "0000" + "ffff"       //   errorCode NONE, errorMessage null
+                + "0000000000000007"    //   baseOffset 7
+                + "0000000000000009"    //   appendTimeMs 9
+                + "00000001"            //   duplicates: 1
+                + "00000002"            //     index 2
+                + "00000000"            //     queue 0
+                + "0000000000000005";   //     offset 5
+        ByteBuf frame = Frames.encodeResponse(ALLOCATOR, (short) 1, 4, response);
+        try {
+            assertThat(ByteBufUtil.hexDump(frame)).isEqualTo(golden);
+            FrameHeader header = FrameHeader.decode(frame);
+            assertThat(Frames.decodeResponse(header, frame)).isEqualTo(response);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
     void fetchResponseFrameMatchesTheDocument() {
         ByteBuf records = Unpooled.wrappedBuffer(new byte[] {(byte) 0xaa, (byte) 0xbb, (byte) 0xcc});
         FetchResponse response = FetchResponse.success(List.of(

@@ -82,6 +82,38 @@ public final class LogStore implements AutoCloseable {
      *     {@link StorageFailedException} or {@link StorageClosedException}
      */
     public CompletableFuture<AppendResult> append(QueueId queue, ByteBuffer batch, Durability durability) {
+        CheckedBatch checked;
+        try {
+            checked = check(queue, batch);
+        } catch (InvalidBatchException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return append(checked, durability);
+    }
+
+    /**
+     * Validates one RecordBatch v2 for {@code queue} (size against {@code batchBytesMax}, length,
+     * magic, CRC32C, record count, framing) and computes what its append needs, on the caller's
+     * thread; the bytes are not changed.
+     *
+     * @throws InvalidBatchException naming the rule, the value and the queue; nothing is stored
+     */
+    public CheckedBatch check(QueueId queue, ByteBuffer batch) {
+        try {
+            RecordBatchDescriptor.check(batch, batch.position(), batch.remaining(), config.batchBytesMax());
+            long[] keyHashes = config.keyIndexEntriesPerSegment() > 0 ? RecordKeys.keyHashes(batch, batch.position()) : NO_KEYS;
+            return new CheckedBatch(queue, batch.duplicate(), keyHashes);
+        } catch (InvalidBatchException e) {
+            throw new InvalidBatchException(e.reason(), e.getMessage() + " (queue " + queue + ")");
+        }
+    }
+
+    /**
+     * Appends a batch {@link #check} accepted to its queue, creating the queue on first use.
+     *
+     * @return as {@link #append(QueueId, ByteBuffer, Durability)}
+     */
+    public CompletableFuture<AppendResult> append(CheckedBatch batch, Durability durability) {
         CompletableFuture<AppendResult> future = new CompletableFuture<>();
         if (closed) {
             return CompletableFuture.failedFuture(new StorageClosedException("store " + config.directory() + " is closed"));
@@ -93,16 +125,8 @@ public final class LogStore implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("append called on the writer thread "
                     + "(from a callback of an append's future) would wait on itself; chain with thenComposeAsync"));
         }
-        long[] keyHashes;
         try {
-            RecordBatchDescriptor.check(batch, batch.position(), batch.remaining(), config.batchBytesMax());
-            keyHashes = config.keyIndexEntriesPerSegment() > 0 ? RecordKeys.keyHashes(batch, batch.position()) : NO_KEYS;
-        } catch (InvalidBatchException e) {
-            return CompletableFuture.failedFuture(new InvalidBatchException(e.reason(),
-                    e.getMessage() + " (queue " + queue + ")"));
-        }
-        try {
-            engine.submit(queue, batch, keyHashes, durability, future);
+            engine.submit(batch.queue(), batch.batch(), batch.keyHashes(), durability, future);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.completeExceptionally(new StorageClosedException("interrupted while waiting for the writer"));

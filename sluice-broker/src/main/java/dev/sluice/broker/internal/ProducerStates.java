@@ -1,7 +1,7 @@
 package dev.sluice.broker.internal;
 
+import dev.sluice.broker.ProduceResult;
 import dev.sluice.record.RecordBatchDescriptor;
-import dev.sluice.storage.AppendResult;
 import dev.sluice.storage.LogStore;
 import dev.sluice.storage.QueueId;
 import dev.sluice.storage.ReadResult;
@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@link ProducerStateTable} per queue. Thread-safe.
  *
  * <p><b>Crash.</b> Rebuilt by {@link #load} from the headers of every retained batch of every
- * queue (the batches are read, CRC-checked, and only their 61-byte headers looked at).
+ * queue (the batches are read, CRC-checked, and only their 61-byte headers looked at). The same
+ * pass hands each batch to a {@link BatchVisitor}, which rebuilds the message-id window.
  */
 public final class ProducerStates {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProducerStates.class);
@@ -31,8 +32,22 @@ public final class ProducerStates {
         this.allocator = allocator;
     }
 
+    /** Looks at each retained batch while the state is rebuilt. */
+    public interface BatchVisitor {
+        /** A batch of {@code queue}, with its base offset patched in; a view valid during the call. */
+        void onBatch(QueueId queue, ByteBuffer batch);
+    }
+
     /** Rebuilds the tables from the log and opens the allocator above every id found there. */
     public static ProducerStates load(Path dataDirectory, LogStore store) {
+        return load(dataDirectory, store, (queue, batch) -> { });
+    }
+
+    /**
+     * Rebuilds the tables from the log, handing every retained batch to {@code visitor} too (one
+     * read of the log for both), and opens the allocator above every producer id found there.
+     */
+    public static ProducerStates load(Path dataDirectory, LogStore store, BatchVisitor visitor) {
         long startNs = System.nanoTime();
         Map<QueueId, ProducerStateTable> tables = new ConcurrentHashMap<>();
         long highestId = -1;
@@ -49,6 +64,7 @@ public final class ProducerStates {
                     int start = batch.position();
                     long producerId = RecordBatchDescriptor.producerId(batch, start);
                     batchCount++;
+                    visitor.onBatch(queue, batch);
                     if (producerId < 0) {
                         continue;
                     }
@@ -58,7 +74,7 @@ public final class ProducerStates {
                     tables.computeIfAbsent(queue, id -> new ProducerStateTable()).onRecoveredBatch(producerId,
                             RecordBatchDescriptor.producerEpoch(batch, start),
                             RecordBatchDescriptor.baseSequence(batch, start), lastOffsetDelta,
-                            new AppendResult(queue, baseOffset, baseOffset + lastOffsetDelta, -1,
+                            new ProduceResult(baseOffset, baseOffset + lastOffsetDelta,
                                     RecordBatchDescriptor.maxTimestamp(batch, start)));
                 }
                 offset = read.nextOffset();

@@ -109,13 +109,13 @@ public final class TopicRegistry {
                 starts[queue] = store.endOffset(new QueueId(spec.name(), queue));
             }
             TopicInfo info = new TopicInfo(spec.name(), spec.queueCount(), spec.retentionMs(), spec.flushPolicy(),
-                    clockMs.getAsLong());
+                    clockMs.getAsLong(), spec.messageIdWindowMs());
             Topic topic = new Topic(info, starts);
             Map<String, Topic> changed = new TreeMap<>(topics);
             changed.put(topic.name(), topic);
             publishLocked(changed);
-            LOGGER.info("topic created: topic={} queueCount={} retentionMs={} flushPolicy={}", info.name(),
-                    info.queueCount(), info.retentionMs(), info.flushPolicy());
+            LOGGER.info("topic created: topic={} queueCount={} retentionMs={} flushPolicy={} messageIdWindowMs={}",
+                    info.name(), info.queueCount(), info.retentionMs(), info.flushPolicy(), info.messageIdWindowMs());
             return topic;
         }
     }
@@ -171,6 +171,11 @@ public final class TopicRegistry {
         }
     }
 
+    /** The topic's message-id window in milliseconds, its own or the broker's; 0 when off. */
+    public long messageIdWindowMs(TopicInfo info) {
+        return info.messageIdWindowMs() < 0 ? config.messageIdWindowMs() : info.messageIdWindowMs();
+    }
+
     /** Every topic name, sorted. */
     public List<String> names() {
         return new ArrayList<>(topics.keySet());
@@ -210,6 +215,11 @@ public final class TopicRegistry {
             throw new BrokerException(BrokerError.INVALID_CONFIG, String.format(
                     "retentionMs is %,d; it must be positive or -1 (the broker's) (topic %s)", spec.retentionMs(),
                     spec.name()));
+        }
+        if (spec.messageIdWindowMs() < -1) {
+            throw new BrokerException(BrokerError.INVALID_CONFIG, String.format(
+                    "messageIdWindowMs is %,d; it must be -1 (the broker's), 0 (off) or positive (topic %s)",
+                    spec.messageIdWindowMs(), spec.name()));
         }
         if (spec.retentionMs() > 0 && brokerRetentionMs != -1 && spec.retentionMs() > brokerRetentionMs) {
             throw new BrokerException(BrokerError.INVALID_CONFIG, String.format(

@@ -16,10 +16,14 @@ import java.util.zip.CRC32C;
  * queues' logical start offsets. Text, UTF-8, one topic a line:
  *
  * <pre>
- *   sluice-topics 1                                   version line
- *   topic orders 3 -1 DEFAULT 1767225600000 0,0,12    name queueCount retentionMs flushPolicy createdAtMs startOffsets
- *   crc 1a2b3c4d                                      CRC32C (hex) of every byte before this line
+ *   sluice-topics 2                                      version line
+ *   topic orders 3 -1 DEFAULT 1767225600000 0,0,12 -1    name queueCount retentionMs flushPolicy createdAtMs
+ *                                                        startOffsets messageIdWindowMs
+ *   crc 1a2b3c4d                                         CRC32C (hex) of every byte before this line
  * </pre>
+ *
+ * <p>Version 1 files (written before the message-id window) have no {@code messageIdWindowMs}
+ * field; they are read with the broker's window (-1) and written back as version 2.
  *
  * <p>Replaced atomically: write {@code broker-topics.tmp}, fsync, rename over the file, fsync the
  * directory; after a crash the file is the old or the new one, never a mix. A file that fails its
@@ -28,8 +32,9 @@ import java.util.zip.CRC32C;
  */
 final class TopicsFile {
     static final String FILE_NAME = "broker-topics";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final String VERSION_LINE = "sluice-topics " + VERSION;
+    private static final String VERSION_1_LINE = "sluice-topics 1";
 
     private final Path file;
     private final Path temporary;
@@ -60,12 +65,14 @@ final class TopicsFile {
             throw corrupt(String.format("crc %08x does not match the content's %08x", expected, crc(body)));
         }
         String[] lines = body.split("\n");
-        if (!lines[0].equals(VERSION_LINE)) {
-            throw corrupt("version line is '" + lines[0] + "', expected '" + VERSION_LINE + "'");
+        boolean version1 = lines[0].equals(VERSION_1_LINE);
+        if (!version1 && !lines[0].equals(VERSION_LINE)) {
+            throw corrupt("version line is '" + lines[0] + "', expected '" + VERSION_LINE + "' or '" + VERSION_1_LINE
+                    + "'");
         }
         List<Topic> topics = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
-            topics.add(parseTopic(lines[i], i + 1));
+            topics.add(parseTopic(lines[i], i + 1, version1 ? 7 : 8));
         }
         return topics;
     }
@@ -82,17 +89,17 @@ final class TopicsFile {
             for (int queue = 0; queue < starts.length; queue++) {
                 body.append(queue == 0 ? "" : ",").append(starts[queue]);
             }
-            body.append('\n');
+            body.append(' ').append(info.messageIdWindowMs()).append('\n');
         }
         String text = body + String.format("crc %08x", crc(body.toString())) + "\n";
         AtomicFiles.replace(file, text);
     }
 
-    private Topic parseTopic(String line, int lineNumber) throws IOException {
+    private Topic parseTopic(String line, int lineNumber, int fieldCount) throws IOException {
         String[] fields = line.split(" ");
-        if (fields.length != 7 || !fields[0].equals("topic")) {
+        if (fields.length != fieldCount || !fields[0].equals("topic")) {
             throw corrupt("line " + lineNumber + " is not 'topic name queueCount retentionMs flushPolicy "
-                    + "createdAtMs startOffsets': '" + line + "'");
+                    + "createdAtMs startOffsets" + (fieldCount == 8 ? " messageIdWindowMs" : "") + "': '" + line + "'");
         }
         try {
             int queueCount = Integer.parseInt(fields[2]);
@@ -101,8 +108,9 @@ final class TopicsFile {
             for (int queue = 0; queue < starts.length; queue++) {
                 starts[queue] = Long.parseLong(startFields[queue]);
             }
+            long messageIdWindowMs = fieldCount == 8 ? Long.parseLong(fields[7]) : -1;
             TopicInfo info = new TopicInfo(fields[1], queueCount, Long.parseLong(fields[3]),
-                    TopicFlushPolicy.valueOf(fields[4]), Long.parseLong(fields[5]));
+                    TopicFlushPolicy.valueOf(fields[4]), Long.parseLong(fields[5]), messageIdWindowMs);
             return new Topic(info, starts);
         } catch (IllegalArgumentException e) {
             throw corrupt("line " + lineNumber + " does not parse (" + e.getMessage() + "): '" + line + "'");

@@ -3,13 +3,11 @@ package dev.sluice.broker.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.broker.internal.ProducerStateTable.Outcome;
-import dev.sluice.storage.AppendResult;
-import dev.sluice.storage.QueueId;
+import dev.sluice.broker.ProduceResult;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class ProducerStateTableTest {
-    private static final QueueId QUEUE = new QueueId("orders", 0);
     private final ProducerStateTable table = new ProducerStateTable();
     private long nextOffset;
 
@@ -17,7 +15,7 @@ class ProducerStateTableTest {
         return table.checkAndAppend(producerId, (short) epoch, baseSequence, recordCount - 1, 0, () -> {
             long base = nextOffset;
             nextOffset += recordCount;
-            return CompletableFuture.completedFuture(new AppendResult(QUEUE, base, nextOffset - 1, 0, 0));
+            return CompletableFuture.completedFuture(new ProduceResult(base, nextOffset - 1, 0));
         });
     }
 
@@ -57,7 +55,7 @@ class ProducerStateTableTest {
     @Test
     void failedAppendRollsTheSequenceBack() {
         send(7, 0, 0, 1);
-        CompletableFuture<AppendResult> failed = new CompletableFuture<>();
+        CompletableFuture<ProduceResult> failed = new CompletableFuture<>();
         table.checkAndAppend(7, (short) 0, 1, 0, 0, () -> failed);
 
         table.onAppendFailed(7, 1, failed);
@@ -66,9 +64,22 @@ class ProducerStateTableTest {
     }
 
     @Test
+    void aRetryWithTheSameLastSequenceAndMoreRecordsIsADuplicateOfAShortenedStoredBatch() {
+        // As rebuilt from the log: the window dropped the first two of five records, base sequence moved to 2.
+        table.onRecoveredBatch(7, (short) 0, 2, 2, new ProduceResult(10, 12, 0));
+
+        ProducerStateTable.Check retry = send(7, 0, 0, 5);
+
+        assertThat(retry.outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(retry.duplicateRecordCount()).isEqualTo(3);
+        assertThat(send(7, 0, 4, 1).outcome()).isEqualTo(Outcome.OUT_OF_ORDER_SEQUENCE);
+        assertThat(send(7, 0, 5, 1).outcome()).isEqualTo(Outcome.APPEND);
+    }
+
+    @Test
     void idleProducersExpire() {
         table.checkAndAppend(7, (short) 0, 0, 0, 100, () -> CompletableFuture.completedFuture(
-                new AppendResult(QUEUE, 0, 0, 0, 0)));
+                new ProduceResult(0, 0, 0)));
 
         assertThat(table.expire(100)).isZero();
         assertThat(table.expire(101)).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.sluice.client.internal;
 import dev.sluice.client.Header;
 import dev.sluice.client.Message;
 import dev.sluice.client.SendResult;
+import dev.sluice.protocol.ProduceResponse;
 import dev.sluice.record.Compression;
 import dev.sluice.record.Record;
 import dev.sluice.record.RecordBatchBuilder;
@@ -42,6 +43,7 @@ public final class ProducerBatch {
     private int attempts;
     private long retryAtMs;
     private int baseSequence = RecordBatchBuilder.NO_SEQUENCE;
+    private short producerEpoch = RecordBatchBuilder.NO_PRODUCER_EPOCH;
 
     ProducerBatch(String topic, int queue, boolean oneway, Compression compression, long createdMs) {
         this(topic, queue, oneway, compression, createdMs, 0);
@@ -120,6 +122,33 @@ public final class ProducerBatch {
         }
         builder.producer(producerId, producerEpoch, baseSequence);
         this.baseSequence = baseSequence;
+        this.producerEpoch = producerEpoch;
+    }
+
+    /**
+     * Stamps a batch again with a newer epoch and a new base sequence, after the broker answered
+     * that it did not store it (OUT_OF_ORDER_SEQUENCE behind a failed batch, or an epoch its queue
+     * has left): rewrites the header fields of the built bytes and their CRC.
+     */
+    void restampProducer(long producerId, short producerEpoch, int baseSequence) {
+        if (!stamped()) {
+            throw new IllegalStateException("batch never stamped: " + this);
+        }
+        if (built == null) {
+            builder.producer(producerId, producerEpoch, baseSequence);
+        } else {
+            built.putLong(dev.sluice.record.RecordBatchDescriptor.PRODUCER_ID_OFFSET, producerId)
+                    .putShort(dev.sluice.record.RecordBatchDescriptor.PRODUCER_EPOCH_OFFSET, producerEpoch)
+                    .putInt(dev.sluice.record.RecordBatchDescriptor.BASE_SEQUENCE_OFFSET, baseSequence);
+            dev.sluice.record.RecordBatchDescriptor.updateCrc(built, 0);
+        }
+        this.baseSequence = baseSequence;
+        this.producerEpoch = producerEpoch;
+    }
+
+    /** The epoch the batch was last stamped with. */
+    short producerEpoch() {
+        return producerEpoch;
     }
 
     /** Whether {@link #stampProducer} was called. */
@@ -138,8 +167,24 @@ public final class ProducerBatch {
 
     /** Completes every send: the i-th message got offset {@code baseOffset + i}. */
     public void complete(long baseOffset) {
+        complete(baseOffset, List.of());
+    }
+
+    /**
+     * Completes every send: the messages listed in {@code duplicates} (ascending by index) with the
+     * earlier message's queue and offset, the others with {@code baseOffset} onwards in order.
+     */
+    public void complete(long baseOffset, List<ProduceResponse.Duplicate> duplicates) {
+        int next = 0;
+        long stored = 0;
         for (int i = 0; i < futures.size(); i++) {
-            long offset = baseOffset < 0 ? SendResult.UNKNOWN_OFFSET : baseOffset + i;
+            if (next < duplicates.size() && duplicates.get(next).index() == i) {
+                ProduceResponse.Duplicate duplicate = duplicates.get(next++);
+                futures.get(i).complete(new SendResult(topic, duplicate.queue(), duplicate.offset(), timestamps[i], true));
+                continue;
+            }
+            long offset = baseOffset < 0 ? SendResult.UNKNOWN_OFFSET : baseOffset + stored;
+            stored++;
             futures.get(i).complete(new SendResult(topic, queue, offset, timestamps[i]));
         }
     }

@@ -32,7 +32,17 @@ import org.slf4j.LoggerFactory;
  * an exponential back-off with jitter, until {@code deliveryTimeoutMs} after its creation, in
  * creation order before the queue's younger batches (see {@link RecordAccumulator} on order with
  * several batches of a queue in flight). A retried batch may have been stored by the earlier
- * attempt: delivery is at-least-once.
+ * attempt: delivery is at-least-once without idempotence.
+ *
+ * <p><b>Recovery of a queue's sequence.</b> When a batch fails for good (delivery timeout, a
+ * non-retriable error), its sequences were never stored and the broker expects them: the queue's
+ * next batch meets OUT_OF_ORDER_SEQUENCE. That answer means "not stored", so the oldest
+ * unacknowledged batch of the queue that gets it bumps the queue's epoch (as Kafka's idempotent
+ * producer bumps its epoch, here per queue and on the client alone: the broker's table is per
+ * queue and accepts a newer epoch starting at sequence 0), restarts the queue's sequences at 0,
+ * and is sent again; the queue's later batches are stamped again as they go out. A batch still in
+ * flight with the old epoch is answered INVALID_PRODUCER_EPOCH or OUT_OF_ORDER_SEQUENCE (not
+ * stored) and is stamped again too.
  */
 public final class ProducerSender implements Runnable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProducerSender.class);
@@ -58,6 +68,8 @@ public final class ProducerSender implements Runnable {
     private short producerEpoch = -1;
     /** Per topic and queue: the next sequence to stamp, and the stamped batches not yet completed, in order. */
     private final Map<String, Integer> nextSequences = new HashMap<>();
+    /** Per topic and queue: the epoch its batches are stamped with, when bumped above the producer's. */
+    private final Map<String, Short> queueEpochs = new HashMap<>();
     private final Map<String, ArrayDeque<ProducerBatch>> unacknowledged = new HashMap<>();
     private volatile boolean closing;
     private volatile boolean forceClose;
@@ -143,8 +155,18 @@ public final class ProducerSender implements Runnable {
             return;
         }
         if (producerId >= 0) {
+            List<ProducerBatch> stamped = new ArrayList<>(ready.size());
             for (ProducerBatch batch : ready) {
-                maybeStamp(batch);
+                if (maybeStamp(batch)) {
+                    stamped.add(batch);
+                } else {
+                    // An older batch of its queue is still out with the old epoch: it goes first.
+                    accumulator.requeue(batch, nowMs + config.retryBackoffMs());
+                }
+            }
+            ready = stamped;
+            if (ready.isEmpty()) {
+                return;
             }
         }
         List<List<ProducerBatch>> requests = groupIntoRequests(ready, requestBytesMax());
@@ -187,16 +209,75 @@ public final class ProducerSender implements Runnable {
     }
 
     /** Gives a first-time acknowledged batch the next sequence of its queue (sequences wrap at Integer.MAX_VALUE). */
-    private void maybeStamp(ProducerBatch batch) {
-        if (batch.oneway() || batch.stamped()) {
-            return;
+    private boolean maybeStamp(ProducerBatch batch) {
+        if (batch.oneway()) {
+            return true;
         }
         String key = queueKey(batch);
+        short epoch = queueEpochs.getOrDefault(key, producerEpoch);
+        if (batch.stamped() && batch.producerEpoch() == epoch) {
+            return true;
+        }
+        if (olderBatchHasOldEpoch(key, batch, epoch)) {
+            return false;
+        }
         int sequence = nextSequences.getOrDefault(key, 0);
-        batch.stampProducer(producerId, producerEpoch, sequence);
+        if (batch.stamped()) {
+            batch.restampProducer(producerId, epoch, sequence);
+        } else {
+            batch.stampProducer(producerId, epoch, sequence);
+            unacknowledged.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(batch);
+        }
         long next = (long) sequence + batch.messageCount();
         nextSequences.put(key, (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next));
-        unacknowledged.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(batch);
+        return true;
+    }
+
+    /**
+     * Whether a batch of the queue older than {@code batch} (stamped before it) still carries an
+     * older epoch: it is in flight or waiting, and must be stamped with the new epoch first, or the
+     * queue's order would break.
+     */
+    private boolean olderBatchHasOldEpoch(String key, ProducerBatch batch, short epoch) {
+        ArrayDeque<ProducerBatch> pending = unacknowledged.get(key);
+        if (pending == null) {
+            return false;
+        }
+        for (ProducerBatch older : pending) {
+            if (older == batch) {
+                return false;
+            }
+            if (older.producerEpoch() != epoch) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the broker's answer means this batch was not stored and can go again under a newer
+     * epoch of its queue: OUT_OF_ORDER_SEQUENCE for the queue's oldest unacknowledged batch (which
+     * bumps the epoch), or an epoch the queue has since left.
+     */
+    private boolean maybeRecoverSequence(ProducerBatch batch, Throwable cause) {
+        if (!batch.stamped() || !(cause instanceof SluiceException sluice)) {
+            return false;
+        }
+        String key = queueKey(batch);
+        short epoch = queueEpochs.getOrDefault(key, producerEpoch);
+        if (batch.producerEpoch() != epoch) {
+            return sluice.errorCode() == ErrorCode.OUT_OF_ORDER_SEQUENCE
+                    || sluice.errorCode() == ErrorCode.INVALID_PRODUCER_EPOCH;
+        }
+        if (sluice.errorCode() != ErrorCode.OUT_OF_ORDER_SEQUENCE || waitsForEarlierBatch(batch)
+                || epoch == Short.MAX_VALUE) {
+            return false;
+        }
+        queueEpochs.put(key, (short) (epoch + 1));
+        nextSequences.put(key, 0);
+        LOGGER.info("sequence of a queue recovered with a new epoch: topic={} queue={} producerId={} epoch={} cause={}",
+                batch.topic(), batch.queue(), producerId, epoch + 1, sluice.getMessage());
+        return true;
     }
 
     /**
@@ -312,7 +393,7 @@ public final class ProducerSender implements Runnable {
             }
             ProduceResponse.Entry entry = entries.get(i);
             if (entry.errorCode() == ErrorCode.NONE) {
-                succeed(batch, entry.baseOffset());
+                succeed(batch, entry.baseOffset(), entry.duplicates());
             } else {
                 if (entry.errorCode() == ErrorCode.UNKNOWN_TOPIC || entry.errorCode() == ErrorCode.UNKNOWN_QUEUE) {
                     metadata.invalidate(batch.topic());
@@ -325,7 +406,8 @@ public final class ProducerSender implements Runnable {
     private void retryOrFail(ProducerBatch batch, Throwable cause) {
         boolean outOfOrderBehindRetry = cause instanceof SluiceException sluice
                 && sluice.errorCode() == ErrorCode.OUT_OF_ORDER_SEQUENCE && waitsForEarlierBatch(batch);
-        if ((!Errors.retriable(cause) && !outOfOrderBehindRetry) || forceClose) {
+        boolean notStored = !outOfOrderBehindRetry && maybeRecoverSequence(batch, cause);
+        if ((!Errors.retriable(cause) && !outOfOrderBehindRetry && !notStored) || forceClose) {
             fail(batch, cause);
             return;
         }
@@ -344,10 +426,14 @@ public final class ProducerSender implements Runnable {
     }
 
     private void succeed(ProducerBatch batch, long baseOffset) {
+        succeed(batch, baseOffset, List.of());
+    }
+
+    private void succeed(ProducerBatch batch, long baseOffset, List<ProduceResponse.Duplicate> duplicates) {
         forget(batch);
         accumulator.complete(batch);
         memory.release(batch.reservedBytes());
-        batch.complete(baseOffset);
+        batch.complete(baseOffset, duplicates);
     }
 
     private void fail(ProducerBatch batch, Throwable cause) {

@@ -55,8 +55,14 @@ public final class SluiceAdmin implements Admin {
 
     @Override
     public void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy) {
+        createTopic(topic, queueCount, retentionMs, flushPolicy, CreateTopicRequest.MESSAGE_ID_WINDOW_MS_BROKER_DEFAULT);
+    }
+
+    @Override
+    public void createTopic(String topic, int queueCount, long retentionMs, FlushPolicy flushPolicy,
+            long messageIdWindowMs) {
         TopicFlushPolicy policy = TopicFlushPolicy.valueOf(flushPolicy.name());
-        this.<CreateTopicResponse>call(new CreateTopicRequest(topic, queueCount, retentionMs, policy));
+        this.<CreateTopicResponse>call(new CreateTopicRequest(topic, queueCount, retentionMs, policy, messageIdWindowMs));
     }
 
     @Override
@@ -76,7 +82,8 @@ public final class SluiceAdmin implements Admin {
         List<QueueOffsets> queues = response.queues().stream()
                 .map(q -> new QueueOffsets(q.queue(), q.startOffset(), q.endOffset())).toList();
         return new TopicDescription(topic, response.queueCount(), response.retentionMs(),
-                FlushPolicy.valueOf(response.flushPolicy().name()), response.createdAtMs(), queues);
+                FlushPolicy.valueOf(response.flushPolicy().name()), response.createdAtMs(),
+                response.messageIdWindowMs(), queues);
     }
 
     @Override

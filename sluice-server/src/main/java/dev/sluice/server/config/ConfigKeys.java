@@ -61,6 +61,15 @@ public final class ConfigKeys {
             "Most queues one topic may have.");
     public static final ConfigKey TOPIC_COUNT_MAX = number("topics.countMax", Type.INT, "10000", 1, 1_000_000,
             "Most topics the broker holds.");
+    public static final ConfigKey MESSAGE_ID_WINDOW = number("topics.messageIdWindow", Type.DURATION, "10m", 0,
+            Long.MAX_VALUE / 2, "How long a message id is remembered: a later message with the same id on the same topic "
+                    + "is acknowledged and not stored. Topics may set their own; 0 turns it off.");
+    public static final ConfigKey MESSAGE_IDS_MAX = number("topics.messageIdsMax", Type.INT, "1000000", 1, 1_000_000_000,
+            "Most message ids remembered across all topics (about 200 bytes of heap each); beyond it the oldest "
+                    + "leave before their window ends (sluice_message_ids_evicted_total).");
+    public static final ConfigKey PRODUCER_ID_EXPIRATION = number("producers.idExpiration", Type.DURATION, "7d", 1,
+            Long.MAX_VALUE / 2, "An idempotent producer's sequence state on a queue is dropped after this long without "
+                    + "a batch there.");
     public static final ConfigKey FETCH_MAX_WAIT_MAX = number("fetch.maxWaitMax", Type.DURATION, "30s", 0, 3_600_000,
             "Longest a fetch may park waiting for data (long poll).");
     public static final ConfigKey PARKED_FETCHES_MAX = number("fetch.parkedMax", Type.INT, "10000", 1, 10_000_000,

@@ -43,6 +43,9 @@ public final class ServerConfigs {
                     .heartbeatIntervalMs(settings.intNumber(ConfigKeys.HEARTBEAT_INTERVAL))
                     .queueGroupWindowMax(settings.intNumber(ConfigKeys.QUEUE_GROUP_WINDOW_MAX))
                     .offsetsSnapshotIntervalMs(settings.number(ConfigKeys.OFFSETS_SNAPSHOT_INTERVAL))
+                    .messageIdWindowMs(settings.number(ConfigKeys.MESSAGE_ID_WINDOW))
+                    .messageIdsMax(settings.intNumber(ConfigKeys.MESSAGE_IDS_MAX))
+                    .producerIdExpirationMs(settings.number(ConfigKeys.PRODUCER_ID_EXPIRATION))
                     .build();
             return new ServerConfig(settings.string(ConfigKeys.HOST), settings.intNumber(ConfigKeys.PORT),
                     settings.string(ConfigKeys.TRANSPORT), settings.intNumber(ConfigKeys.IO_THREADS),

@@ -25,6 +25,17 @@ final class BrokerGauges {
                 BrokerHealth::storageWrittenPosition);
         gauge(registry, broker, "sluice.storage.flushed.position", "Commit-log position covered by an fsync",
                 BrokerHealth::storageFlushedPosition);
+        FunctionCounter.builder("sluice.message.ids.duplicates", broker, b -> b.messageIdStats().duplicatesDropped())
+                .description("Records acknowledged and not stored: their message id was in the topic's window")
+                .register(registry);
+        FunctionCounter.builder("sluice.message.ids.evicted", broker, b -> b.messageIdStats().idsEvicted())
+                .description("Message ids that left before their window ended (topics.messageIdsMax reached)")
+                .register(registry);
+        FunctionCounter.builder("sluice.message.ids.undecodable.batches", broker,
+                        b -> b.messageIdStats().batchesUndecodable())
+                .description("Batches stored without a look for message ids (snappy, lz4 or zstd)").register(registry);
+        Gauge.builder("sluice.message.ids", broker, b -> b.messageIdStats().idsKept())
+                .description("Message ids remembered now").register(registry);
         gauge(registry, broker, "sluice.up", "1 when the broker is healthy, 0 when its log FAILED or it is closing",
                 health -> health.ok() ? 1 : 0);
     }

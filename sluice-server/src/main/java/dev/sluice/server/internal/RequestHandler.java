@@ -154,7 +154,7 @@ final class RequestHandler {
                     case BROKER_DEFAULT -> dev.sluice.broker.TopicFlushPolicy.DEFAULT;
                     case ASYNC -> dev.sluice.broker.TopicFlushPolicy.ASYNC;
                     case SYNC -> dev.sluice.broker.TopicFlushPolicy.SYNC;
-                }));
+                }, request.messageIdWindowMs()));
         return CreateTopicResponse.success();
     }
 
@@ -167,7 +167,7 @@ final class RequestHandler {
                     case ASYNC -> TopicFlushPolicy.ASYNC;
                     case SYNC -> TopicFlushPolicy.SYNC;
                 },
-                info.createdAtMs(),
+                info.createdAtMs(), info.messageIdWindowMs(),
                 description.queues().stream()
                         .map(queue -> new DescribeTopicResponse.Queue(queue.queue(), queue.startOffset(), queue.endOffset()))
                         .toList());
@@ -191,7 +191,8 @@ final class RequestHandler {
             int queue = entry.queue();
             results[i] = broker.produce(request.topic(), queue, entry.batch().nioBuffer(), acks)
                     .handle((result, failure) -> failure == null
-                            ? new ProduceResponse.Entry(queue, ErrorCode.NONE, null, result.baseOffset(), result.appendTimeMs())
+                            ? new ProduceResponse.Entry(queue, ErrorCode.NONE, null, result.baseOffset(), result.appendTimeMs(),
+                                    duplicates(result))
                             : new ProduceResponse.Entry(queue, errorCode(failure), message(failure), -1, -1));
         }
         return CompletableFuture.allOf(results).thenApply(ignored -> {
@@ -201,6 +202,15 @@ final class RequestHandler {
             }
             return ProduceResponse.success(answer);
         });
+    }
+
+    private static List<ProduceResponse.Duplicate> duplicates(dev.sluice.broker.ProduceResult result) {
+        if (result.duplicates().isEmpty()) {
+            return List.of();
+        }
+        return result.duplicates().stream()
+                .map(duplicate -> new ProduceResponse.Duplicate(duplicate.index(), duplicate.queue(), duplicate.offset()))
+                .toList();
     }
 
     private CompletableFuture<FetchResponse> fetch(FetchRequest request) {
