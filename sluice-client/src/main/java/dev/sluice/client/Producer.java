@@ -8,11 +8,14 @@ import java.util.concurrent.CompletableFuture;
  * most {@code lingerMs}), sent by a background thread ({@code sluice-producer-sender}) over one
  * connection, and retried on retriable failures until {@code deliveryTimeoutMs}.
  *
- * <p>Guarantees: messages of one queue are stored in the order {@code send} was called (one
- * batch per queue in flight, retries go first); with {@link Acks#LEADER} or
- * {@link Acks#DURABLE} a completed future means the message is stored (durable: fsynced); a
- * retry after a lost answer may store a message twice (at-least-once). {@link #sendOneway}
- * is at-most-once.
+ * <p>Guarantees: with {@link Acks#LEADER} or {@link Acks#DURABLE} a completed future means the
+ * message is stored (durable: fsynced). With {@code idempotence} (the default) a retried batch is
+ * stored once and a queue's messages in the order {@code send} was called; without it a retry
+ * after a lost answer may store a message twice, and order across retries needs
+ * {@code inFlightBatchesPerQueueMax} 1. A message id ({@link Message.Builder#messageId}) makes the
+ * broker drop a second copy sent within the topic's window by any producer.
+ * {@link #sendOneway} is at-most-once. For outages longer than {@code deliveryTimeoutMs}, see
+ * {@link SpoolingProducer}. See {@code docs/guarantees.md}.
  *
  * <p>Thread-safe: share one producer between threads. Futures complete on the sender thread:
  * callbacks attached with {@code thenAccept} and the like run there and delay other sends, so
