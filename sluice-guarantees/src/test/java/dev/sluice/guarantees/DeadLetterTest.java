@@ -65,6 +65,8 @@ class DeadLetterTest {
             try (ChildJvm child = ChildJvm.builder(QueueWorkerChild.class).args(server.bootstrap(), "jobs", "workers",
                     Integer.toString(MAX_ATTEMPTS), "false", Integer.toString(FAIL_EVERY), "300").start()) {
                 child.awaitLine("LISTENING"::equals, LIMIT);
+                // The process handles alone until it holds its 300th message (then it hangs in the handler)
+                heldId = Integer.parseInt(child.awaitLine(l -> l.startsWith("HOLDING "), LIMIT).substring(8));
                 for (int i = 0; i < 2; i++) {
                     QueueConsumer consumer = QueueConsumer.create(config(server.bootstrap()));
                     consumers.add(consumer);
@@ -77,8 +79,8 @@ class DeadLetterTest {
                         }
                     });
                 }
-                // When the consumer process is killed with kill -9 in the middle of handling a message
-                heldId = Integer.parseInt(child.awaitLine(l -> l.startsWith("HOLDING "), LIMIT).substring(8));
+                // When, with two more consumers at work, the process is killed with kill -9 mid-handling
+                await().atMost(LIMIT).until(() -> handled.size() >= 500);
                 child.killHard();
                 childLines = child.lines();
             }

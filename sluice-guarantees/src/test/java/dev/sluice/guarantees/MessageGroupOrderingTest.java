@@ -59,13 +59,14 @@ class MessageGroupOrderingTest {
             try (ChildJvm child = ChildJvm.builder(QueueWorkerChild.class).args(server.bootstrap(), "orders", "shippers",
                     "5", "true", "0", "200").start()) {
                 child.awaitLine("LISTENING"::equals, LIMIT);
+                // The process handles alone until it holds its 200th message (then it hangs in the handler)
+                heldId = Integer.parseInt(child.awaitLine(l -> l.startsWith("HOLDING "), LIMIT).substring(8));
                 QueueConsumer first = start(server.bootstrap(), handled);
                 live.add(start(server.bootstrap(), handled));
                 // A consumer joins mid-run, the first one leaves, the process is killed holding messages
                 await().atMost(LIMIT).until(() -> handled.size() >= 2_000);
                 live.add(start(server.bootstrap(), handled));
                 first.close();
-                heldId = Integer.parseInt(child.awaitLine(l -> l.startsWith("HOLDING "), LIMIT).substring(8));
                 child.killHard();
                 child.lines().stream().filter(l -> l.startsWith("HANDLED ")).map(Handling::fromLine).forEach(all::add);
                 await().atMost(LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> drained(admin));
