@@ -3,7 +3,7 @@ package dev.sluice.guarantees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.client.AckMode;
+import dev.sluice.client.DeliveryMode;
 import dev.sluice.client.Acks;
 import dev.sluice.client.Admin;
 import dev.sluice.client.Message;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * At-least-once: producers with {@link Acks#DURABLE} under load while the broker (a child JVM) is
  * killed with {@code kill -9} and restarted on the same port and data directory, and an {@link
- * AckMode#AFTER_PROCESSING} consumer (a child JVM) killed with {@code kill -9} after processing a
+ * DeliveryMode#AT_LEAST_ONCE} consumer (a child JVM) killed with {@code kill -9} after processing a
  * batch but before committing it, then replaced. Every message whose send was acknowledged is
  * consumed at least once, the killed consumer's uncommitted batch is consumed again, and nothing
  * is consumed that was never sent; duplicates are counted and reported.
@@ -87,7 +87,7 @@ class AtLeastOnceTest {
         children = new ChildConsumers(dir, bootstrap, TOPIC, GROUP);
         // and a consumer that will stop, to be killed, right after processing its batch that
         // reaches 40% of the messages: before its next poll, which would have committed it
-        ChildConsumers.Member first = children.start("killed", Map.of("ackMode", AckMode.AFTER_PROCESSING.name(),
+        ChildConsumers.Member first = children.start("killed", Map.of("deliveryMode", DeliveryMode.AT_LEAST_ONCE.name(),
                 "crash", "after-batch", "crashAfter", Integer.toString(MESSAGE_COUNT * 2 / 5), "maxPoll", "200"),
                 deliveries::onLine);
 
@@ -112,7 +112,7 @@ class AtLeastOnceTest {
         String crashPoint = first.awaitLine(ChildConsumer.CRASH_POINT, LIMIT);
         first.kill();
         List<String> uncommittedBatch = deliveries.lastBatch("killed");
-        ChildConsumers.Member second = children.start("second", Map.of("ackMode", AckMode.AFTER_PROCESSING.name(),
+        ChildConsumers.Member second = children.start("second", Map.of("deliveryMode", DeliveryMode.AT_LEAST_ONCE.name(),
                 "maxPoll", "200"), deliveries::onLine);
         CompletableFuture.allOf(producers.toArray(new CompletableFuture<?>[0])).get(2 * LIMIT.toSeconds(),
                 TimeUnit.SECONDS);

@@ -3,7 +3,7 @@ package dev.sluice.guarantees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.client.AckMode;
+import dev.sluice.client.DeliveryMode;
 import dev.sluice.client.Admin;
 import dev.sluice.client.EmbeddedSluice;
 import dev.sluice.client.Message;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * At-most-once ({@link AckMode#BEFORE_PROCESSING}): consumers in child JVMs are killed with {@code
+ * At-most-once ({@link DeliveryMode#AT_MOST_ONCE}, which acks before processing): consumers in child JVMs are killed with {@code
  * kill -9} in the middle of a polled batch — some of its messages processed, the rest not — and a
  * new consumer of the group carries on. No message is ever processed twice; the messages lost are
  * exactly the unprocessed rest of each killed batch (their positions were committed before
@@ -48,11 +48,8 @@ class AtMostOnceTest {
     private static final int KILL_COUNT = 3;
     private static final int PROCESSED_BEFORE_KILL = 2_000;
     private static final Duration LIMIT = Duration.ofSeconds(60);
-    /**
-     * The ack mode under test. When {@code ConsumerConfig} takes a {@code DeliveryMode} (issue 4,
-     * in progress), the children should ask for {@code DeliveryMode.AT_MOST_ONCE} instead.
-     */
-    private static final AckMode ACK_MODE = AckMode.BEFORE_PROCESSING;
+    /** The delivery mode under test (ack before processing). */
+    private static final DeliveryMode MODE = DeliveryMode.AT_MOST_ONCE;
 
     @TempDir
     Path dir;
@@ -93,14 +90,14 @@ class AtMostOnceTest {
         // When three consumers in turn are killed with kill -9 halfway through a batch
         List<String> crashPoints = new ArrayList<>();
         for (int round = 0; round < KILL_COUNT; round++) {
-            ChildConsumers.Member member = children.start("killed-" + round, Map.of("ackMode", ACK_MODE.name(),
+            ChildConsumers.Member member = children.start("killed-" + round, Map.of("deliveryMode", MODE.name(),
                     "crash", "mid-batch", "crashAfter", Integer.toString(PROCESSED_BEFORE_KILL), "maxPoll", "100"),
                     (name, line) -> record(line, processed, skipped));
             crashPoints.add(member.awaitLine(ChildConsumer.CRASH_POINT, LIMIT));
             member.kill();
         }
         // and a last consumer reads the rest (the group's lag reaches 0), then stops gracefully
-        ChildConsumers.Member last = children.start("last", Map.of("ackMode", ACK_MODE.name(), "maxPoll", "100"),
+        ChildConsumers.Member last = children.start("last", Map.of("deliveryMode", MODE.name(), "maxPoll", "100"),
                 (name, line) -> record(line, processed, skipped));
         try (Admin admin = sluice.admin()) {
             await().atMost(LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> lag(admin) == 0);

@@ -1,6 +1,7 @@
 package dev.sluice.guarantees;
 
 import dev.sluice.client.AckMode;
+import dev.sluice.client.DeliveryMode;
 import dev.sluice.client.Consumer;
 import dev.sluice.client.ConsumerConfig;
 import dev.sluice.client.OffsetReset;
@@ -24,8 +25,8 @@ import java.util.stream.Collectors;
  * {@code D} line is out (stdout flushes every line), so the test sees exactly what was processed
  * before the kill.
  *
- * <p>Arguments, {@code key=value}: {@code bootstrap}, {@code topic}, {@code group}, {@code ackMode}
- * ({@link AckMode} name), {@code maxPoll}, {@code sessionMs}, {@code stopFile} (a graceful stop:
+ * <p>Arguments, {@code key=value}: {@code bootstrap}, {@code topic}, {@code group}, {@code deliveryMode}
+ * ({@link DeliveryMode} name) or {@code ackMode} ({@link AckMode} name), {@code maxPoll}, {@code sessionMs}, {@code stopFile} (a graceful stop:
  * once the file exists the member finishes its batch, closes its consumer — commit per the ack
  * mode, leave — prints {@code CLOSED} and exits 0), {@code commit} ({@code auto}: only what the ack
  * mode commits; {@code explicit}: also {@code commit(offsets)} after each batch, printed before
@@ -75,10 +76,15 @@ public final class ChildConsumer {
         Path crashFile = arguments.containsKey("crashFile") ? Path.of(arguments.get("crashFile")) : null;
         boolean explicitCommit = arguments.getOrDefault("commit", "auto").equals("explicit");
         Path stopFile = Path.of(arguments.get("stopFile"));
-        ConsumerConfig config = ConsumerConfig.builder(arguments.get("bootstrap"))
+        ConsumerConfig.Builder builder = ConsumerConfig.builder(arguments.get("bootstrap"));
+        if (arguments.containsKey("deliveryMode")) {
+            builder.deliveryMode(DeliveryMode.valueOf(arguments.get("deliveryMode")));
+        } else {
+            builder.ackMode(AckMode.valueOf(arguments.get("ackMode")));
+        }
+        ConsumerConfig config = builder
                 .group(arguments.get("group"))
                 .clientId("child-" + ProcessHandle.current().pid())
-                .ackMode(AckMode.valueOf(arguments.get("ackMode")))
                 .autoOffsetReset(OffsetReset.EARLIEST)
                 .maxPollMessages(Integer.parseInt(arguments.getOrDefault("maxPoll", "100")))
                 .sessionTimeoutMs(Integer.parseInt(arguments.getOrDefault("sessionMs", "3000")))
