@@ -15,7 +15,6 @@ import dev.sluice.protocol.LeaveGroupResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +38,7 @@ public final class SluiceConsumer implements Consumer {
     private final BrokerConnection connection;
     private final RetryBackoff backoff;
     private final GroupMembership membership = new GroupMembership();
-    private final AtomicReference<Thread> user = new AtomicReference<>();
+    private final SingleThreadAccess access = new SingleThreadAccess("the consumer");
     /**
      * Per owned queue, fetched messages past {@code maxPollMessages} that a poll did not return
      * yet, from the queue's position on: the next poll returns them without fetching them again.
@@ -547,14 +545,10 @@ public final class SluiceConsumer implements Consumer {
     }
 
     private void acquire() {
-        Thread current = Thread.currentThread();
-        if (!user.compareAndSet(null, current) && user.get() != current) {
-            throw new ConcurrentModificationException("the consumer is in use by " + user.get().getName()
-                    + "; one thread at a time");
-        }
+        access.acquire();
     }
 
     private void release() {
-        user.set(null);
+        access.release();
     }
 }

@@ -14,7 +14,6 @@ import dev.sluice.protocol.QueueReceiveRequest;
 import dev.sluice.protocol.QueueReceiveResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -24,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +42,7 @@ public final class SluiceQueueConsumer implements QueueConsumer {
     private final ClientIo io;
     private final BrokerConnection connection;
     private final RetryBackoff backoff;
-    private final AtomicReference<Thread> user = new AtomicReference<>();
+    private final SingleThreadAccess access = new SingleThreadAccess("the queue consumer");
     /** Settling requests not answered yet: close waits for them. */
     private final Set<CompletableFuture<?>> settling = ConcurrentHashMap.newKeySet();
     /** Back-off waits sleep on this; close wakes them. */
@@ -424,14 +422,10 @@ public final class SluiceQueueConsumer implements QueueConsumer {
     }
 
     private void acquire() {
-        Thread current = Thread.currentThread();
-        if (!user.compareAndSet(null, current) && user.get() != current) {
-            throw new ConcurrentModificationException("the queue consumer is polled by " + user.get().getName()
-                    + "; one thread at a time");
-        }
+        access.acquire();
     }
 
     private void release() {
-        user.set(null);
+        access.release();
     }
 }
