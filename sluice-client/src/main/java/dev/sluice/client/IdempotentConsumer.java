@@ -27,10 +27,12 @@ import javax.sql.DataSource;
  * the id is the header {@code sluice.message-id} if present, else {@code topic/queue/offset}; if
  * the id is there, roll back and count a duplicate; else run the {@link Handler} on the same
  * {@link Connection} and commit; then call the {@link AfterCommitListener}. When every message
- * of the poll is done, their positions are committed to the broker (the ack). If the handler, the
- * database or the listener throws, the transaction in progress rolls back (the handler's writes
- * and the id go together), nothing of the poll is acknowledged, and every message of it is
- * delivered again by the next poll (those already committed then come back as duplicates).
+ * of the poll is done, they are acknowledged (stream mode: their positions are committed; queue
+ * mode: each is acked). If the handler, the database or the listener throws, the transaction in
+ * progress rolls back (the handler's writes and the id go together); in stream mode nothing of the
+ * poll is acknowledged and every message of it is delivered again by the next poll (those already
+ * committed then come back as duplicates); in queue mode only the failed message is nacked, the
+ * others are processed and acked.
  * {@link Builder#deduplication(boolean) deduplication(false)} turns the table off: the handler
  * then runs in a transaction for every delivery (at-least-once).
  *
@@ -41,7 +43,7 @@ import javax.sql.DataSource;
  *
  * <p>The wrapped consumer is made from the given config: a stream-mode {@link Consumer} with
  * {@link AckMode#MANUAL} (this class commits the positions), or a queue-mode {@link QueueConsumer}
- * (this class acks each message; a failed poll's messages are nacked without delay, which counts
+ * (this class acks each message; a failed message is nacked alone without delay, which counts
  * an attempt, so a message that always fails ends in the group's dead-letter topic after its max
  * attempts; in queue mode keep the ids at least for the visibility timeout plus the longest
  * redelivery delay). The de-duplication core does not depend on the consumer kind. One thread uses an instance at a time (as a

@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param segmentBytes the size at which the spool starts a new file; a file is deleted once every
  *     message in it is acknowledged
  * @param inFlightBytesMax the most spooled bytes handed to the broker connection at once; the rest
- *     wait on disk, so memory stays bounded however full the spool is
+ *     wait on disk (each unacknowledged message still keeps a few hundred bytes of bookkeeping on
+ *     the heap)
  * @param resendBackoffMs the first wait before a message is sent again after a retriable failure
  *     (the broker unreachable past the producer's {@code deliveryTimeoutMs}, say)
  * @param resendBackoffMaxMs the longest such wait (the back-off doubles up to it)

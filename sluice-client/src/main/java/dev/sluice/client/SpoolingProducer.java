@@ -58,13 +58,21 @@ public final class SpoolingProducer implements Producer {
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
     private final TreeMap<Long, Pending> ready = new TreeMap<>();
     private final Thread dispatcher;
+    private final Thread syncer;
     private final long recoveredMessages;
+    /**
+     * Made at each open and part of every message id assigned since: a sequence number may be handed
+     * out again after a crash cut entries off the spool, and its message must not then look like the
+     * earlier one to the broker's message-id window.
+     */
+    private final String openId = Long.toHexString(new java.security.SecureRandom().nextLong());
     private long pendingBytes;
     private long inFlightBytes;
     private long syncedThrough;
     private long resentMessages;
     private boolean closed;
     private boolean stopped;
+    private SluiceException failure;
 
     /** One spooled message until the broker acknowledges it (guarded by {@code lock}). */
     private static final class Pending {
@@ -75,6 +83,7 @@ public final class SpoolingProducer implements Producer {
 
         Pending(SpoolLog.Entry entry) {
             this.entry = entry;
+            this.dueNanos = System.nanoTime();
         }
     }
 
@@ -94,6 +103,8 @@ public final class SpoolingProducer implements Producer {
         this.syncedThrough = log.lastSequence();
         this.dispatcher = new Thread(this::dispatchLoop, "sluice-producer-spool");
         this.dispatcher.setDaemon(true);
+        this.syncer = new Thread(this::syncLoop, "sluice-producer-spool-sync");
+        this.syncer.setDaemon(true);
     }
 
     /**
@@ -118,6 +129,7 @@ public final class SpoolingProducer implements Producer {
         }
         SpoolingProducer producer = new SpoolingProducer(producerConfig, config, inner, log);
         producer.dispatcher.start();
+        producer.syncer.start();
         return producer;
     }
 
@@ -143,6 +155,9 @@ public final class SpoolingProducer implements Producer {
             if (closed) {
                 throw new IllegalStateException("the spooling producer is closed");
             }
+            if (failure != null) {
+                return CompletableFuture.failedFuture(failure);
+            }
             long estimate = SpoolLog.ENTRY_OVERHEAD + SpooledMessages.encode(stamped).remaining() + 64;
             if (pendingBytes + estimate > config.bytesMax()) {
                 return CompletableFuture.failedFuture(new BufferExhaustedException("the spool " + config.directory()
@@ -157,6 +172,10 @@ public final class SpoolingProducer implements Producer {
             changed.signalAll();
             while (config.sync() && syncedThrough < entry.sequence() && !stopped) {
                 changed.awaitUninterruptibly();
+            }
+            if (failure != null) {
+                // Not known to be on disk; it may still be sent at the next open.
+                return CompletableFuture.failedFuture(failure);
             }
         } finally {
             lock.unlock();
@@ -174,7 +193,7 @@ public final class SpoolingProducer implements Producer {
             }
         }
         List<Header> headers = new ArrayList<>(message.headers());
-        headers.add(Header.of(ReservedHeaders.MESSAGE_ID, log.spoolId() + "-" + sequence));
+        headers.add(Header.of(ReservedHeaders.MESSAGE_ID, log.spoolId() + "-" + openId + "-" + sequence));
         return new Message(message.topic(), message.key(), message.value(), headers, message.timestampMs(),
                 message.queue());
     }
@@ -207,6 +226,9 @@ public final class SpoolingProducer implements Producer {
         try {
             while (!pending.isEmpty() && pending.firstKey() <= target && !stopped) {
                 changed.await();
+            }
+            if (failure != null) {
+                throw failure;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -255,7 +277,12 @@ public final class SpoolingProducer implements Producer {
         return log.corruptEntries();
     }
 
-    private void dispatchLoop() {
+    /**
+     * Thread {@code sluice-producer-spool-sync}: fsyncs what was appended (at once under {@code sync},
+     * else every {@code syncIntervalMs}) and writes the checkpoint, apart from the dispatcher, whose
+     * hand-offs may wait for metadata while the broker is down.
+     */
+    private void syncLoop() {
         long lastSyncNs = System.nanoTime();
         long lastCheckpointNs = System.nanoTime();
         try {
@@ -263,6 +290,10 @@ public final class SpoolingProducer implements Producer {
                 boolean syncNow;
                 lock.lock();
                 try {
+                    while (!stopped && !(log.lastSequence() > syncedThrough && config.sync())
+                            && System.nanoTime() - lastCheckpointNs < TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_INTERVAL_MS)) {
+                        changed.await(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+                    }
                     if (stopped) {
                         return;
                     }
@@ -282,20 +313,33 @@ public final class SpoolingProducer implements Producer {
                         lock.unlock();
                     }
                 }
-                List<Pending> batch = takeDispatchable();
-                for (Pending p : batch) {
-                    dispatch(p);
-                }
                 if (System.nanoTime() - lastCheckpointNs >= TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_INTERVAL_MS)) {
                     log.checkpoint(ackedThrough());
                     lastCheckpointNs = System.nanoTime();
                 }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            fail("the spool's fsync or checkpoint failed", e);
+        }
+    }
+
+    /** Thread {@code sluice-producer-spool}: hands due messages to the inner producer, in spool order. */
+    private void dispatchLoop() {
+        try {
+            while (true) {
+                List<Pending> batch = takeDispatchable();
+                for (Pending p : batch) {
+                    dispatch(p);
+                }
                 if (batch.isEmpty()) {
                     lock.lock();
                     try {
-                        if (!stopped && !(config.sync() && log.lastSequence() > syncedThrough)) {
-                            changed.await(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+                        if (stopped) {
+                            return;
                         }
+                        changed.await(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
                     } finally {
                         lock.unlock();
                     }
@@ -303,9 +347,27 @@ public final class SpoolingProducer implements Producer {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOGGER.error("the spool dispatcher of {} failed; spooled messages wait for the next open",
-                    config.directory(), e);
+        } catch (RuntimeException | Error e) {
+            fail("the spool's dispatcher failed", e);
+        }
+    }
+
+    /**
+     * A spool thread failed (an IO error on the spool files, say): the spool stops; waiting sends and
+     * flushes wake, and later sends fail with the cause. What the files hold is sent at the next open.
+     */
+    private void fail(String what, Throwable cause) {
+        LOGGER.error("{} in {}; it stops, and spooled messages wait for the next open", what, config.directory(), cause);
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = new SluiceException(what + " in " + config.directory() + ": " + cause
+                        + "; spooled messages are sent when a SpoolingProducer opens the spool again", false, cause);
+            }
+            stopped = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -435,6 +497,7 @@ public final class SpoolingProducer implements Producer {
         inner.close();
         try {
             dispatcher.join(TimeUnit.SECONDS.toMillis(10));
+            syncer.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -445,7 +508,12 @@ public final class SpoolingProducer implements Producer {
         } finally {
             lock.unlock();
         }
-        log.checkpoint(ackedThrough());
+        try {
+            log.checkpoint(ackedThrough());
+        } catch (RuntimeException e) {
+            LOGGER.warn("the spool checkpoint at close failed ({}); the next open sends acknowledged messages again",
+                    e.getMessage());
+        }
         log.close();
         if (!left.isEmpty()) {
             LOGGER.info("spooling producer closed with {} unacknowledged messages kept in {}", left.size(),

@@ -177,13 +177,14 @@ public final class SpoolLog implements AutoCloseable {
                 plausible = crc == crc(sequence, payload);
             }
             if (!plausible) {
-                if (newest) {
+                // A torn write leaves a short last entry; a bad entry with bytes after it is corruption.
+                if (newest && end >= segment.size) {
                     LOGGER.warn("spool {}: cutting off a torn or corrupt tail at byte {} of {}", segment.path, position,
                             segment.size);
                 } else {
                     corruptEntries++;
-                    LOGGER.error("spool {}: corrupt entry at byte {}; the rest of this file is skipped", segment.path,
-                            position);
+                    LOGGER.error("spool {}: corrupt entry at byte {}; the rest of this file ({} bytes) is skipped",
+                            segment.path, position, segment.size - position);
                 }
                 return position;
             }
@@ -266,6 +267,7 @@ public final class SpoolLog implements AutoCloseable {
             Path path = config.directory().resolve(String.format("spool-%020d.log", nextSequence));
             FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+            forceDirectory(config.directory());
             Segment segment = new Segment(path, nextSequence, channel, 0);
             segments.add(segment);
             return segment;
@@ -369,6 +371,14 @@ public final class SpoolLog implements AutoCloseable {
             channel.force(true);
         }
         Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(dir);
+    }
+
+    /** Fsyncs a directory, so that a file created or renamed in it survives a machine crash. */
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     private static int crc(long sequence, ByteBuffer payload) {

@@ -11,12 +11,14 @@ import dev.sluice.client.Message;
 import dev.sluice.client.OffsetReset;
 import dev.sluice.client.ProducerConfig;
 import dev.sluice.client.ReceivedMessage;
+import dev.sluice.client.RecordTooLargeException;
 import dev.sluice.client.SendResult;
 import dev.sluice.client.SluiceException;
 import dev.sluice.client.SpoolConfig;
 import dev.sluice.client.SpoolingProducer;
 import dev.sluice.record.ReservedHeaders;
 import dev.sluice.testsupport.ChildJvm;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,6 +155,36 @@ class SpoolingProducerTest {
             }
             assertThat(seen.keySet()).allSatisfy(value ->
                     assertThat(Integer.parseInt(value.substring(2))).isLessThan(5_000));
+        }
+    }
+
+    @Test
+    void aSpoolWhoseFilesFailStopsAndFailsLaterSendsInsteadOfHanging() throws Exception {
+        try (TestServer server = TestServer.start(dir.resolve("data"), Map.of())) {
+            String bootstrap = server.bootstrap();
+            server.stop();
+            Path spoolDir = dir.resolve("spool");
+            byte[] tooLarge = new byte[2 * 1024 * 1024];
+            try (SpoolingProducer producer = SpoolingProducer.open(producerConfig(bootstrap), spool())) {
+                // A message the producer refuses leaves the spool, so the checkpoint moves and is written
+                assertThatThrownBy(() -> producer.send(Message.of("t", tooLarge)).get(10, TimeUnit.SECONDS))
+                        .cause().isInstanceOf(RecordTooLargeException.class);
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(spoolDir.resolve("spool.checkpoint")));
+                // When the spool's directory goes away, the next checkpoint cannot be written
+                try (var files = Files.list(spoolDir)) {
+                    for (Path file : files.toList()) {
+                        Files.delete(file);
+                    }
+                }
+                Files.delete(spoolDir);
+                producer.send(Message.of("t", tooLarge));
+                // Then the spool stops: sends fail with the cause at once, flush does not hang
+                await().atMost(Duration.ofSeconds(10)).until(() -> producer.send(Message.of("t", "m"))
+                        .isCompletedExceptionally());
+                assertThatThrownBy(() -> producer.send(Message.of("t", "m")).get()).cause()
+                        .isInstanceOf(SluiceException.class).hasMessageContaining("checkpoint failed");
+                assertThatThrownBy(producer::flush).isInstanceOf(SluiceException.class);
+            }
         }
     }
 

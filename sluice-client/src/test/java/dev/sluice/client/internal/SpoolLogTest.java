@@ -115,6 +115,23 @@ class SpoolLogTest {
     }
 
     @Test
+    void aFlippedBitInTheNewestFileIsCountedAsCorruptionNotTakenForATornTail() throws IOException {
+        try (SpoolLog log = SpoolLog.open(config())) {
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                log.append(sequence -> payload(n));
+            }
+        }
+        List<Path> files = spoolFiles();
+        assertThat(files).hasSize(1);
+        ByteFlipper.flip(files.get(0), Files.size(files.get(0)) / 2, 0x40);
+        try (SpoolLog log = SpoolLog.open(config())) {
+            assertThat(log.corruptEntries()).isEqualTo(1);
+            assertThat(log.recovered().size()).isBetween(8, 11);
+        }
+    }
+
+    @Test
     void aSpoolDirectoryServesOneProducerAtATime() {
         try (SpoolLog log = SpoolLog.open(config())) {
             assertThatThrownBy(() -> SpoolLog.open(config())).isInstanceOf(IllegalStateException.class)
