@@ -65,7 +65,13 @@ public interface Admin extends AutoCloseable {
     /** Every consumer group. */
     List<GroupInfo> listGroups();
 
-    /** A group's members, their queues, and each queue's committed offset, end offset and lag. */
+    /**
+     * A stream-mode group's members, their queues, and each queue's committed offset, end offset and lag.
+     *
+     * @throws SluiceException {@code INVALID_REQUEST} if there is no such group (no members, no
+     *     committed offsets), {@code GROUP_MODE_MISMATCH} if it is a queue-mode group (see
+     *     {@link #describeQueueGroup})
+     */
     GroupDescription describeGroup(String group);
 
     /**

@@ -97,6 +97,22 @@ class QueueConsumerTest {
     }
 
     @Test
+    void describingAQueueModeOrUnknownGroupAsAStreamGroupIsAClearErrorNotABrokerFault() {
+        try (EmbeddedSluice sluice = Sluice.embedded(dir)) {
+            Admin admin = sluice.admin();
+            admin.createTopic("jobs", 1);
+            QueueConsumer consumer = sluice.queueConsumer(b -> b.group("workers"));
+            consumer.subscribe("jobs");
+            consumer.poll(Duration.ofMillis(50));
+
+            assertThatThrownBy(() -> admin.describeGroup("workers")).isInstanceOf(SluiceException.class)
+                    .hasMessageContaining("GROUP_MODE_MISMATCH").hasMessageContaining("queue-mode group");
+            assertThatThrownBy(() -> admin.describeGroup("nobody")).isInstanceOf(SluiceException.class)
+                    .hasMessageContaining("INVALID_REQUEST").hasMessageContaining("no consumer group 'nobody'");
+        }
+    }
+
+    @Test
     void twoConsumersSharingATopicNeverHoldTheSameMessageAtOnce() {
         try (EmbeddedSluice sluice = Sluice.embedded(dir)) {
             sluice.admin().createTopic("jobs", 3);

@@ -294,7 +294,15 @@ final class RequestHandler {
     }
 
     private DescribeGroupResponse describeGroup(DescribeGroupRequest request) {
+        if (broker.queueGroups().describe(request.group()) != null) {
+            return DescribeGroupResponse.error(ErrorCode.GROUP_MODE_MISMATCH, "group '" + request.group()
+                    + "' is a queue-mode group: describe it with DESCRIBE_QUEUE_GROUP");
+        }
         GroupDescription group = broker.groups().describe(request.group());
+        if (group.topic() == null) {
+            return DescribeGroupResponse.error(ErrorCode.INVALID_REQUEST, "no consumer group '" + request.group()
+                    + "' (no members and no committed offsets)");
+        }
         return DescribeGroupResponse.success(group.topic(), group.generation(),
                 group.members().stream()
                         .map(member -> new DescribeGroupResponse.Member(member.memberId(), member.clientId(), member.host(),
