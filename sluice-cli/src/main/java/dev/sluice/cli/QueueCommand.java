@@ -102,10 +102,10 @@ final class QueueCommand {
             }, "sluice-queue-consume-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                long[] counts = consume(config);
-                spec.commandLine().getErr().println("consumed " + counts[0] + " messages from " + topic
-                        + " (queue-mode group " + group + ")" + (counts[1] == 0 ? ""
-                                : "; " + counts[1] + " acknowledgements came after the visibility timeout, "
+                Tally tally = consume(config);
+                spec.commandLine().getErr().println("consumed " + tally.printedCount() + " messages from " + topic
+                        + " (queue-mode group " + group + ")" + (tally.lateAckCount() == 0 ? ""
+                                : "; " + tally.lateAckCount() + " acknowledgements came after the visibility timeout, "
                                         + "those messages will be delivered again"));
                 spec.commandLine().getErr().flush();
             } finally {
@@ -118,8 +118,8 @@ final class QueueCommand {
             return 0;
         }
 
-        /** Prints and acknowledges until told to stop; returns {messages printed, late acknowledgements}. */
-        private long[] consume(QueueConsumerConfig config) {
+        /** Prints and acknowledges until told to stop. */
+        private Tally consume(QueueConsumerConfig config) {
             PrintWriter out = spec.commandLine().getOut();
             long count = 0;
             long late = 0;
@@ -148,8 +148,11 @@ final class QueueCommand {
                     }
                 }
             }
-            return new long[] {count, late};
+            return new Tally(count, late);
         }
+
+        /** What a run did: messages printed, and acknowledgements refused because the visibility timeout ran out. */
+        private record Tally(long printedCount, long lateAckCount) {}
 
         /** Acknowledges the messages (pipelined), waits for all; returns how many came too late. */
         private static long acknowledge(QueueConsumer consumer, List<QueueMessage> messages) {
