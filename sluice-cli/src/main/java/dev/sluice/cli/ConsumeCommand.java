@@ -45,11 +45,8 @@ final class ConsumeCommand implements Callable<Integer> {
             description = "Exit when no message arrives for this long (default: wait forever).")
     long idleExitMs;
 
-    @Option(names = "--print-key", description = "Print key<TAB>value.")
-    boolean printKey;
-
-    @Option(names = "--print-offset", description = "Print queue:offset<TAB> before each message.")
-    boolean printOffset;
+    @Mixin
+    PrintOptions format;
 
     @Spec
     CommandSpec spec;
@@ -82,15 +79,8 @@ final class ConsumeCommand implements Callable<Integer> {
                     if (maxMessages >= 0 && count >= maxMessages) {
                         break;
                     }
-                    StringBuilder line = new StringBuilder();
-                    if (printOffset) {
-                        line.append(message.queue()).append(':').append(message.offset()).append('\t');
-                    }
-                    if (printKey) {
-                        line.append(message.key() == null ? "" : message.keyAsString()).append('\t');
-                    }
-                    line.append(message.valueAsString());
-                    out.println(line);
+                    out.println(format.line(message.queue(), message.offset(), message.keyAsString(),
+                            message.valueAsString()));
                     printed.put(message.queue(), message.offset() + 1);
                     count++;
                     lastMessageNs = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.client.Admin;
 import dev.sluice.client.OffsetReset;
+import dev.sluice.client.SluiceException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -38,7 +39,8 @@ final class GroupCommand {
     }
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
-            description = "Show a group's members, their queues, and each queue's committed offset and lag.")
+            description = "Show a stream-mode group's members, their queues, and each queue's committed offset and lag "
+                    + "(a queue-mode group: sluice queue describe).")
     static final class Describe implements Callable<Integer> {
         @Mixin
         ClientOptions client;
@@ -53,6 +55,12 @@ final class GroupCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (Admin admin = client.admin()) {
+                // Stream-mode groups are the listed ones; asked for another name the broker has no description.
+                if (admin.listGroups().stream().noneMatch(listed -> listed.group().equals(group))) {
+                    throw new IllegalStateException(isQueueModeGroup(admin)
+                            ? "group '" + group + "' is a queue-mode group: use sluice queue describe " + group
+                            : "no consumer group '" + group + "'");
+                }
                 Admin.GroupDescription description = admin.describeGroup(group);
                 out.printf("group %s on topic %s, generation %d, %d members%n", description.group(), description.topic(),
                         description.generation(), description.members().size());
@@ -71,6 +79,15 @@ final class GroupCommand {
                 out.printf("total lag %d%n", totalLag);
             }
             return 0;
+        }
+
+        private boolean isQueueModeGroup(Admin admin) {
+            try {
+                admin.describeQueueGroup(group);
+                return true;
+            } catch (SluiceException e) {
+                return false;
+            }
         }
     }
 

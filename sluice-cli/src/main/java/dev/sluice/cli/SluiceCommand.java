@@ -3,13 +3,13 @@ package dev.sluice.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code sluice} command: {@code sluice server | topic | produce | consume | group | perf}. */
+/** The {@code sluice} command: {@code sluice server | topic | produce | consume | group | queue | perf}. */
 @Command(name = "sluice",
         mixinStandardHelpOptions = true,
         versionProvider = SluiceCommand.Version.class,
         description = "Sluice message broker: run a broker, manage topics and groups, produce, consume, measure.",
         subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                GroupCommand.class, PerfCommand.class})
+                GroupCommand.class, QueueCommand.class, PerfCommand.class})
 public final class SluiceCommand {
 
     /** Runs the command line and exits with its code (0 ok, 1 failure, 2 usage error). */
