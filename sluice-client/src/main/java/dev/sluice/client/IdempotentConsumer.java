@@ -180,7 +180,8 @@ public final class IdempotentConsumer implements AutoCloseable {
     private int processEach(List<ReceivedMessage> messages) {
         List<ReceivedMessage> done = new ArrayList<>(messages.size());
         RuntimeException firstFailure = null;
-        for (ReceivedMessage message : messages) {
+        for (int index = 0; index < messages.size(); index++) {
+            ReceivedMessage message = messages.get(index);
             try {
                 processOne(message);
                 done.add(message);
@@ -191,6 +192,14 @@ public final class IdempotentConsumer implements AutoCloseable {
                     firstFailure = e instanceof SluiceException ? e : new SluiceException("the after-commit listener"
                             + " threw on " + message + "; it was not acknowledged: it will be delivered again", true, e);
                 }
+            } catch (Error e) {
+                // Settle what is known before the Error goes up: the done ones acked, this one and the
+                // rest given back now rather than after their visibility timeout.
+                failed.incrementAndGet();
+                source.redeliver(messages.subList(index, messages.size()));
+                source.ack(done);
+                acked.addAndGet(done.size());
+                throw e;
             }
         }
         source.ack(done);

@@ -205,6 +205,36 @@ class IdempotentConsumerTest {
         }
     }
 
+    @Test
+    void queueModeAnErrorFromTheHandlerGivesItsMessageBackAtOnceAndAcksWhatWasDone() throws SQLException {
+        try (EmbeddedSluice sluice = Sluice.embedded(dir.resolve("broker"))) {
+            produce(sluice);
+            AtomicBoolean thrown = new AtomicBoolean();
+            // A 10-minute visibility timeout: the message can only come back in time if it is given back
+            QueueConsumerConfig config = queueConfig(sluice, 5).toBuilder().visibilityTimeoutMs(600_000).build();
+            try (IdempotentConsumer consumer = IdempotentConsumer.builder(config, dataSource, (message, tx) -> {
+                applied.apply(message, tx);
+                if (new String(message.value(), StandardCharsets.UTF_8).equals("order 5")
+                        && thrown.compareAndSet(false, true)) {
+                    throw new AssertionError("an Error, not an Exception");
+                }
+            }).build()) {
+                consumer.subscribe("orders");
+                int errors = 0;
+                long deadlineNs = System.nanoTime() + LIMIT.toNanos();
+                while (appliedCount() < MESSAGE_COUNT && System.nanoTime() - deadlineNs < 0) {
+                    try {
+                        consumer.pollAndProcess(Duration.ofMillis(200));
+                    } catch (AssertionError e) {
+                        errors++;
+                    }
+                }
+                assertThat(errors).isEqualTo(1);
+                assertThat(applied.counts(dataSource).values()).hasSize(MESSAGE_COUNT).containsOnly(1);
+            }
+        }
+    }
+
     /** What the two consumers of {@link #closeBetweenCommitAndAckThenReopen} did. */
     private record Redelivery(IdempotentConsumer.Metrics first, IdempotentConsumer.Metrics second,
             long committedNotAcked) {}
