@@ -3,13 +3,10 @@ package dev.sluice.broker.internal;
 import dev.sluice.record.Compression;
 import dev.sluice.record.Record;
 import dev.sluice.record.RecordBatchBuilder;
-import dev.sluice.record.RecordBatchReader;
 import dev.sluice.storage.AppendResult;
 import dev.sluice.storage.Durability;
 import dev.sluice.storage.LogStore;
 import dev.sluice.storage.QueueId;
-import dev.sluice.storage.ReadResult;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +40,6 @@ public final class OffsetStore {
     public static final QueueId QUEUE = new QueueId(TopicRegistry.INTERNAL_PREFIX + "offsets", 0);
     private static final Logger LOGGER = LoggerFactory.getLogger(OffsetStore.class);
     /** Bytes read per step while rebuilding. */
-    private static final int LOAD_READ_BYTES = 1 << 20;
 
     private final LogStore store;
     private final LongSupplier clockMs;
@@ -77,29 +73,11 @@ public final class OffsetStore {
     public static OffsetStore load(LogStore store, LongSupplier clockMs, CompletionExecutor executor,
             Predicate<String> topicExists) {
         OffsetStore offsets = new OffsetStore(store, clockMs, executor);
-        long offset = store.startOffset(QUEUE);
-        long end = store.endOffset(QUEUE);
-        long recordCount = 0;
-        while (offset < end) {
-            ReadResult read = store.read(QUEUE, offset, LOAD_READ_BYTES);
-            if (read.status() != ReadResult.Status.OK || read.batches().isEmpty()) {
-                offset = read.startOffset() > offset ? read.startOffset() : end;
-                continue;
-            }
-            for (ByteBuffer batch : read.batches()) {
-                for (Record record : RecordBatchReader.records(batch, batch.position())) {
-                    if (record.offset() >= offset) {
-                        offsets.applyLoaded(record);
-                        recordCount++;
-                    }
-                }
-            }
-            offset = read.nextOffset();
-        }
+        long recordCount = LogScan.records(store, QUEUE, offsets::applyLoaded);
         offsets.latest.keySet().removeIf(key -> !topicExists.test(key.topic()));
         offsets.durable.putAll(offsets.latest);
         LOGGER.info("committed offsets loaded: keyCount={} recordCount={} offsetsEndOffset={}",
-                offsets.latest.size(), recordCount, end);
+                offsets.latest.size(), recordCount, store.endOffset(QUEUE));
         return offsets;
     }
 

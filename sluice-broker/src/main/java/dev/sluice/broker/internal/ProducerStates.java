@@ -4,7 +4,6 @@ import dev.sluice.broker.ProduceResult;
 import dev.sluice.record.RecordBatchDescriptor;
 import dev.sluice.storage.LogStore;
 import dev.sluice.storage.QueueId;
-import dev.sluice.storage.ReadResult;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,37 +49,27 @@ public final class ProducerStates {
     public static ProducerStates load(Path dataDirectory, LogStore store, BatchVisitor visitor) {
         long startNs = System.nanoTime();
         Map<QueueId, ProducerStateTable> tables = new ConcurrentHashMap<>();
-        long highestId = -1;
+        long[] highestId = {-1};
         long batchCount = 0;
         for (QueueId queue : store.queues()) {
-            long offset = store.startOffset(queue);
-            long end = store.endOffset(queue);
-            while (offset < end) {
-                ReadResult read = store.read(queue, offset, REBUILD_READ_BYTES);
-                if (read.status() != ReadResult.Status.OK || read.batches().isEmpty()) {
-                    break;
+            batchCount += LogScan.batches(store, queue, REBUILD_READ_BYTES, batch -> {
+                int start = batch.position();
+                long producerId = RecordBatchDescriptor.producerId(batch, start);
+                visitor.onBatch(queue, batch);
+                if (producerId < 0) {
+                    return;
                 }
-                for (ByteBuffer batch : read.batches()) {
-                    int start = batch.position();
-                    long producerId = RecordBatchDescriptor.producerId(batch, start);
-                    batchCount++;
-                    visitor.onBatch(queue, batch);
-                    if (producerId < 0) {
-                        continue;
-                    }
-                    highestId = Math.max(highestId, producerId);
-                    long baseOffset = RecordBatchDescriptor.baseOffset(batch, start);
-                    int lastOffsetDelta = RecordBatchDescriptor.lastOffsetDelta(batch, start);
-                    tables.computeIfAbsent(queue, id -> new ProducerStateTable()).onRecoveredBatch(producerId,
-                            RecordBatchDescriptor.producerEpoch(batch, start),
-                            RecordBatchDescriptor.baseSequence(batch, start), lastOffsetDelta,
-                            new ProduceResult(baseOffset, baseOffset + lastOffsetDelta,
-                                    RecordBatchDescriptor.maxTimestamp(batch, start)));
-                }
-                offset = read.nextOffset();
-            }
+                highestId[0] = Math.max(highestId[0], producerId);
+                long baseOffset = RecordBatchDescriptor.baseOffset(batch, start);
+                int lastOffsetDelta = RecordBatchDescriptor.lastOffsetDelta(batch, start);
+                tables.computeIfAbsent(queue, id -> new ProducerStateTable()).onRecoveredBatch(producerId,
+                        RecordBatchDescriptor.producerEpoch(batch, start),
+                        RecordBatchDescriptor.baseSequence(batch, start), lastOffsetDelta,
+                        new ProduceResult(baseOffset, baseOffset + lastOffsetDelta,
+                                RecordBatchDescriptor.maxTimestamp(batch, start)));
+            });
         }
-        ProducerStates states = new ProducerStates(ProducerIdAllocator.open(dataDirectory, highestId + 1));
+        ProducerStates states = new ProducerStates(ProducerIdAllocator.open(dataDirectory, highestId[0] + 1));
         states.tables.putAll(tables);
         LOGGER.info("producer state rebuilt: batchCount={} queueCount={} elapsedMs={}", batchCount, tables.size(),
                 (System.nanoTime() - startNs) / 1_000_000);

@@ -3,13 +3,10 @@ package dev.sluice.broker.internal;
 import dev.sluice.record.Compression;
 import dev.sluice.record.Record;
 import dev.sluice.record.RecordBatchBuilder;
-import dev.sluice.record.RecordBatchReader;
 import dev.sluice.storage.AppendResult;
 import dev.sluice.storage.Durability;
 import dev.sluice.storage.LogStore;
 import dev.sluice.storage.QueueId;
-import dev.sluice.storage.ReadResult;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +23,6 @@ final class QueueGroupLog {
     /** The internal topic's queue. */
     static final QueueId QUEUE = new QueueId(TopicRegistry.INTERNAL_PREFIX + "queue_groups", 0);
     /** Bytes read per step while loading. */
-    private static final int LOAD_READ_BYTES = 1 << 20;
     /** Room for a batch header, a record's framing and its key. */
     private static final int RECORD_OVERHEAD_BYTES = 1_200;
 
@@ -102,25 +98,6 @@ final class QueueGroupLog {
 
     /** Hands every record of the queue groups topic, in log order, to {@code sink}; returns how many. */
     static long load(LogStore store, Consumer<Record> sink) {
-        long offset = store.startOffset(QUEUE);
-        long end = store.endOffset(QUEUE);
-        long count = 0;
-        while (offset < end) {
-            ReadResult read = store.read(QUEUE, offset, LOAD_READ_BYTES);
-            if (read.status() != ReadResult.Status.OK || read.batches().isEmpty()) {
-                offset = read.startOffset() > offset ? read.startOffset() : end;
-                continue;
-            }
-            for (ByteBuffer batch : read.batches()) {
-                for (Record record : RecordBatchReader.records(batch, batch.position())) {
-                    if (record.offset() >= offset) {
-                        sink.accept(record);
-                        count++;
-                    }
-                }
-            }
-            offset = read.nextOffset();
-        }
-        return count;
+        return LogScan.records(store, QUEUE, sink);
     }
 }
