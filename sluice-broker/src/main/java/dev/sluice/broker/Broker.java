@@ -394,6 +394,9 @@ public final class Broker implements AutoCloseable {
             LOGGER.warn("final committed offsets snapshot failed: {}", StorageErrors.unwrapMessage(e));
         }
         try {
+            // Dead letters in flight settle first: the snapshot then records them done, not in progress
+            // (else the reopened broker dead-letters them again).
+            queueGroups.deadLettersSettled().get(CLOSE_SNAPSHOT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             queueGroups.snapshot().get(CLOSE_SNAPSHOT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

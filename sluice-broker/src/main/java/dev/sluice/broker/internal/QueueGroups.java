@@ -82,6 +82,9 @@ public final class QueueGroups implements QueueGroupCoordinator {
     private final BooleanSupplier closing;
     private final QueueGroupLog log;
     private final DeadLetterWriter deadLetters;
+    /** Dead letters appended but not yet settled in their trackers (close waits for them). */
+    private final java.util.Set<CompletableFuture<Void>> deadLettersInFlight =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, QueueGroup> groups = new TreeMap<>();
 
     /** What the queue groups need from the broker. */
@@ -516,6 +519,8 @@ public final class QueueGroups implements QueueGroupCoordinator {
         CompletableFuture<Void> written = deadLetters.write(group.name, topic, queue, group.settings.deadLetterTopic(),
                 letters);
         CompletableFuture<Void> done = new CompletableFuture<>();
+        deadLettersInFlight.add(done);
+        done.whenComplete((ignored, failure) -> deadLettersInFlight.remove(done));
         written.whenCompleteAsync((ignored, failure) -> {
             CompletableFuture<Void> persisted;
             synchronized (this) {
@@ -578,6 +583,17 @@ public final class QueueGroups implements QueueGroupCoordinator {
             }
         });
         return appended;
+    }
+
+    /**
+     * Completes when every dead letter in flight now has settled in its tracker (written: done;
+     * failed: to be retried), whatever the outcome, so that a snapshot taken after it does not
+     * record them as still in progress and a reopened broker does not dead-letter them again.
+     */
+    public CompletableFuture<Void> deadLettersSettled() {
+        CompletableFuture<?>[] inFlight = deadLettersInFlight.stream()
+                .map(future -> future.handle((ignored, failure) -> null)).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(inFlight);
     }
 
     /**
